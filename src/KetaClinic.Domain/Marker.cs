@@ -1,0 +1,1 @@
+namespace KetaClinic.Domain; public static class Marker { }
