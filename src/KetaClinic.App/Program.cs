@@ -1,1 +1,113 @@
-var b = WebApplication.CreateBuilder(args); var a = b.Build(); a.Run(); public partial class Program;
+using System.Threading.RateLimiting;
+using KetaClinic.App;
+using KetaClinic.App.Components;
+using KetaClinic.App.Components.Account;
+using KetaClinic.App.Data;
+using KetaClinic.App.Demo;
+using KetaClinic.App.Features;
+using KetaClinic.App.Security;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddClinicCore(builder.Configuration, builder.Environment.ContentRootPath);
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddCascadingAuthenticationState();
+builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+builder.Services.AddScoped<IdentityRedirectManager>();
+builder.Services.AddScoped<PageActor>();
+
+const string SmartScheme = "CookieOrBearer";
+builder.Services.AddAuthentication(options =>
+    {
+        options.DefaultScheme = SmartScheme;
+        options.DefaultChallengeScheme = SmartScheme;
+        options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+    })
+    .AddPolicyScheme(SmartScheme, "Cookie for the UI, bearer token for API clients", options =>
+        options.ForwardDefaultSelector = ctx =>
+            ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ? IdentityConstants.BearerScheme
+                : IdentityConstants.ApplicationScheme)
+    .AddBearerToken(IdentityConstants.BearerScheme, options => options.BearerTokenExpiration = TimeSpan.FromHours(1))
+    .AddIdentityCookies();
+builder.Services.ConfigureApplicationCookie(options =>
+{
+    options.Cookie.Name = "KetaClinic.Auth";
+    options.Cookie.HttpOnly = true;
+    options.Cookie.SameSite = SameSiteMode.Strict;
+    options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+    options.ExpireTimeSpan = TimeSpan.FromHours(8);
+    options.SlidingExpiration = true;
+    options.LoginPath = "/Account/Login";
+    options.AccessDeniedPath = "/Account/AccessDenied";
+    // API callers get status codes, not a redirect to the login page.
+    options.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
+    options.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
+});
+builder.Services.AddAuthorization(options =>
+{
+    foreach (var (permission, roles) in Permissions.RolesFor)
+    {
+        options.AddPolicy(permission, p => p.RequireAuthenticatedUser().RequireRole(roles));
+    }
+});
+builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+
+var keysDirectory = builder.Configuration["DataProtection:KeysDirectory"]
+    ?? Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Data:Directory"] ?? DatabaseSettings.DefaultDataDirectory, "keys");
+builder.Services.AddDataProtection().SetApplicationName("KetaClinic").PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
+
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+builder.Services.AddRateLimiter(options =>
+{
+    options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    options.AddPolicy("login", ctx => RateLimitPartition.GetFixedWindowLimiter(
+        ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = builder.Configuration.GetValue("Security:LoginAttemptsPerMinute", 30), Window = TimeSpan.FromMinutes(1) }));
+});
+
+var app = builder.Build();
+
+await app.Services.GetRequiredService<ClinicBootstrap>().RunAsync(CancellationToken.None);
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
+}
+app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapOpenApi().AllowAnonymous();
+app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+{
+    ResponseWriter = DatabaseHealthCheck.WriteJson,
+}).AllowAnonymous();
+app.MapClinicApi();
+app.MapAccountEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+
+static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+{
+    if (ctx.Request.Path.StartsWithSegments("/api"))
+    {
+        ctx.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+    ctx.Response.Redirect(ctx.RedirectUri);
+    return Task.CompletedTask;
+}
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,54 @@
+using KetaClinic.App.Data;
+using KetaClinic.App.Demo;
+using KetaClinic.App.Features.Audit;
+using KetaClinic.App.Features.Clinic;
+using KetaClinic.App.Features.Patients;
+using KetaClinic.App.Features.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace KetaClinic.App;
+
+public static class ClinicServices
+{
+    /// <summary>Storage, identity stores, audit and the use-case handlers: shared by the web host and the CLI.</summary>
+    public static IServiceCollection AddClinicCore(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var database = DatabaseSettings.From(configuration, contentRoot);
+        var clinic = configuration.GetSection(ClinicSettings.Section).Get<ClinicSettings>() ?? new ClinicSettings();
+        services.AddSingleton(database);
+        services.AddSingleton(clinic);
+        services.AddSingleton(configuration.GetSection(DemoSettings.Section).Get<DemoSettings>() ?? new DemoSettings());
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<ClinicDbContext>(database.Configure);
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<PatientRegistry>();
+        services.AddSingleton<UserAdministration>();
+        services.AddSingleton<AuditQueries>();
+        services.AddSingleton<ClinicDirectory>();
+        services.AddSingleton<ClinicBootstrap>();
+        services.AddSingleton<KetaClinic.App.Features.Auth.SignInAudit>();
+        services.AddScoped<KetaClinic.App.Features.Auth.ApiLogin>();
+        services.AddHttpContextAccessor();
+
+        services.AddIdentityCore<ClinicUser>(options =>
+            {
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = true;
+                options.Password.RequireLowercase = true;
+                options.Password.RequireUppercase = true;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ClinicDbContext>()
+            .AddSignInManager<KetaClinic.App.Features.Auth.ClinicSignInManager>()
+            .AddDefaultTokenProviders();
+        return services;
+    }
+}

@@ -1,0 +1,26 @@
+using KetaClinic.Domain.Patients;
+
+namespace KetaClinic.App;
+
+/// <summary>Clinic-wide settings (section "Clinic"). Clinical thresholds live with their modules, each with its source.</summary>
+public sealed class ClinicSettings
+{
+    public const string Section = "Clinic";
+
+    /// <summary>The clinic's IANA time zone: "today" for date-of-birth and onset checks is the clinic's day.</summary>
+    public string TimeZone { get; set; } = "America/New_York";
+
+    public string Name { get; set; } = "KetaClinic";
+
+    public MeasurementLimits MeasurementLimits { get; set; } = MeasurementLimits.Default;
+
+    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    public DateOnly Today(TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime);
+    }
+
+    public DateTimeOffset ToClinicTime(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using KetaClinic.App.Security;
+using KetaClinic.Domain.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace KetaClinic.App.Data;
+
+public static class AuditActions
+{
+    public const string Read = "read";
+    public const string Search = "search";
+    public const string Create = "create";
+    public const string Update = "update";
+    public const string Login = "login";
+    public const string LoginFailed = "login-failed";
+    public const string Export = "export";
+}
+
+/// <summary>
+/// Appends hash-chained audit entries inside the caller's transaction, so an entry exists exactly when the
+/// change (or read) it records does.
+/// </summary>
+public sealed class AuditTrail(TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Starts a transaction that holds the audit chain's head, so entries get consecutive sequence numbers.</summary>
+    public static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(ClinicDbContext db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var tx = await db.Database.BeginTransactionAsync(ct);
+        // Takes the row lock (PostgreSQL) / write lock (SQLite) before anything is read.
+        await db.Database.ExecuteSqlRawAsync("UPDATE audit_chain_heads SET last_sequence = last_sequence WHERE id = 1", ct);
+        return tx;
+    }
+
+    public async Task RecordAsync(ClinicDbContext db, Actor actor, string action, string recordType, string? recordId, Guid? patientId, object? details, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("An audit entry must be written in the same transaction as what it records: call AuditTrail.BeginAsync first.");
+        }
+        var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
+        var facts = new AuditFacts(
+            head.LastSequence + 1,
+            // Stored at tick precision on SQLite and microseconds on PostgreSQL: round so the hash survives the round trip.
+            TruncateToMicroseconds(clock.GetUtcNow()),
+            actor.UserId,
+            actor.UserName,
+            actor.RolesText,
+            action,
+            recordType,
+            recordId,
+            patientId,
+            actor.RemoteAddress,
+            details switch
+            {
+                null => null,
+                string s => s,
+                _ => JsonSerializer.Serialize(details, DetailsJson),
+            });
+        var hash = AuditChain.ComputeHash(head.LastHash, facts);
+        db.AuditEntries.Add(new AuditEntry
+        {
+            Sequence = facts.Sequence,
+            OccurredAt = facts.OccurredAt,
+            UserId = facts.UserId,
+            UserName = facts.UserName,
+            Roles = facts.Roles,
+            Action = facts.Action,
+            RecordType = facts.RecordType,
+            RecordId = facts.RecordId,
+            PatientId = facts.PatientId,
+            RemoteAddress = facts.RemoteAddress,
+            Details = facts.Details,
+            PreviousHash = head.LastHash,
+            Hash = hash,
+        });
+        await db.Database.ExecuteSqlAsync($"UPDATE audit_chain_heads SET last_sequence = {facts.Sequence}, last_hash = {hash} WHERE id = 1", ct);
+    }
+
+    public static DateTimeOffset TruncateToMicroseconds(DateTimeOffset t) =>
+        new(t.UtcTicks - (t.UtcTicks % 10), TimeSpan.Zero);
+
+    public static AuditFacts ToFacts(AuditEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new AuditFacts(e.Sequence, e.OccurredAt, e.UserId, e.UserName, e.Roles, e.Action, e.RecordType, e.RecordId, e.PatientId, e.RemoteAddress, e.Details);
+    }
+
+    /// <summary>Recomputes the whole chain in pages and checks that the head points at its last entry.</summary>
+    public static async Task<ChainVerification> VerifyAsync(ClinicDbContext db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
+        var verifier = new AuditChainVerifier();
+        const int page = 2000;
+        long after = 0;
+        while (true)
+        {
+            var batch = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(page).ToListAsync(ct);
+            if (!batch.All(e => verifier.Accept(new ChainedAuditEntry(ToFacts(e), e.PreviousHash, e.Hash))) || batch.Count < page)
+            {
+                break;
+            }
+            after = batch[^1].Sequence;
+        }
+        var result = verifier.Result;
+        if (!result.Intact)
+        {
+            return result;
+        }
+        if (result.EntriesChecked != head.LastSequence)
+        {
+            return new ChainVerification(false, result.EntriesChecked, result.EntriesChecked + 1,
+                $"the chain head says {head.LastSequence} entries but {result.EntriesChecked} are stored (entries removed from the end)");
+        }
+        var lastHash = head.LastSequence == 0
+            ? AuditChain.GenesisHash
+            : await db.AuditEntries.AsNoTracking().Where(e => e.Sequence == head.LastSequence).Select(e => e.Hash).SingleAsync(ct);
+        return lastHash == head.LastHash
+            ? result
+            : new ChainVerification(false, result.EntriesChecked, head.LastSequence, "the chain head's hash does not match the last entry");
+    }
+}

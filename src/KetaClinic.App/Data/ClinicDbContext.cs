@@ -1,0 +1,221 @@
+using System.Text;
+using KetaClinic.Domain.Patients;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace KetaClinic.App.Data;
+
+public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
+    : IdentityDbContext<ClinicUser, IdentityRole, string>(options)
+{
+    public DbSet<Patient> Patients => Set<Patient>();
+    public DbSet<Diagnosis> Diagnoses => Set<Diagnosis>();
+    public DbSet<Allergy> Allergies => Set<Allergy>();
+    public DbSet<BodyMeasurement> BodyMeasurements => Set<BodyMeasurement>();
+    public DbSet<Location> Locations => Set<Location>();
+    public DbSet<Chair> Chairs => Set<Chair>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        if (IsSqlite)
+        {
+            // SQLite has no instant type: store UTC ticks so ordering and range filters run in the database.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+            // SQLite stores decimals as text; keep them exact and comparable as text is not needed for these.
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        base.OnModelCreating(builder);
+
+        builder.Entity<ClinicUser>(e =>
+        {
+            e.Property(u => u.DisplayName).HasMaxLength(100);
+        });
+
+        builder.Entity<Patient>(e =>
+        {
+            e.HasKey(p => p.Id);
+            e.Property(p => p.Id).ValueGeneratedNever();
+            e.Property(p => p.Mrn).HasMaxLength(10).IsRequired();
+            e.HasIndex(p => p.Mrn).IsUnique();
+            e.Property(p => p.LegalGivenName).HasMaxLength(PatientRules.NameMax).IsRequired();
+            e.Property(p => p.LegalFamilyName).HasMaxLength(PatientRules.NameMax).IsRequired();
+            e.Property(p => p.PreferredName).HasMaxLength(PatientRules.NameMax);
+            e.Property(p => p.Sex).HasConversion<string>().HasMaxLength(10);
+            e.Property(p => p.Email).HasMaxLength(254);
+            e.Property(p => p.Phone).HasMaxLength(32);
+            e.Property(p => p.AddressLine1).HasMaxLength(PatientRules.TextMax);
+            e.Property(p => p.AddressLine2).HasMaxLength(PatientRules.TextMax);
+            e.Property(p => p.City).HasMaxLength(PatientRules.NameMax);
+            e.Property(p => p.Region).HasMaxLength(PatientRules.NameMax);
+            e.Property(p => p.PostalCode).HasMaxLength(20);
+            e.Property(p => p.EmergencyContactName).HasMaxLength(PatientRules.NameMax);
+            e.Property(p => p.EmergencyContactRelationship).HasMaxLength(50);
+            e.Property(p => p.EmergencyContactPhone).HasMaxLength(32);
+            e.Property(p => p.CompanionName).HasMaxLength(PatientRules.NameMax);
+            e.Property(p => p.CompanionPhone).HasMaxLength(32);
+            e.Property(p => p.ReferringClinicianName).HasMaxLength(PatientRules.NameMax);
+            e.Property(p => p.ReferringClinicianPhone).HasMaxLength(32);
+            e.Property(p => p.ReferringClinicianEmail).HasMaxLength(254);
+            e.Property(p => p.SearchName).HasMaxLength(310).IsRequired();
+            e.HasIndex(p => p.SearchName);
+            e.HasIndex(p => p.DateOfBirth);
+            e.Property(p => p.Version).IsConcurrencyToken();
+            e.Ignore(p => p.DisplayName);
+            e.Ignore(p => p.LatestWeight);
+            e.Ignore(p => p.LatestHeight);
+            e.HasMany(p => p.Diagnoses).WithOne().HasForeignKey(d => d.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(p => p.Allergies).WithOne().HasForeignKey(a => a.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(p => p.Measurements).WithOne().HasForeignKey(m => m.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.Navigation(p => p.Diagnoses).UsePropertyAccessMode(PropertyAccessMode.Field);
+            e.Navigation(p => p.Allergies).UsePropertyAccessMode(PropertyAccessMode.Field);
+            e.Navigation(p => p.Measurements).UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+
+        builder.Entity<Diagnosis>(e =>
+        {
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Id).ValueGeneratedNever();
+            e.Property(d => d.Code).HasMaxLength(8).IsRequired();
+            e.Property(d => d.Description).HasMaxLength(PatientRules.TextMax);
+            e.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(d => d.RecordedBy).HasMaxLength(450).IsRequired();
+        });
+
+        builder.Entity<Allergy>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).ValueGeneratedNever();
+            e.Property(a => a.Substance).HasMaxLength(PatientRules.NameMax).IsRequired();
+            e.Property(a => a.Reaction).HasMaxLength(PatientRules.TextMax);
+            e.Property(a => a.Severity).HasConversion<string>().HasMaxLength(20);
+            e.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(a => a.RecordedBy).HasMaxLength(450).IsRequired();
+        });
+
+        builder.Entity<BodyMeasurement>(e =>
+        {
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Id).ValueGeneratedNever();
+            e.Property(m => m.Kind).HasConversion<string>().HasMaxLength(10);
+            e.Property(m => m.Value).HasPrecision(6, 1);
+            e.Property(m => m.RecordedBy).HasMaxLength(450).IsRequired();
+            e.HasIndex(m => new { m.PatientId, m.Kind, m.MeasuredAt });
+        });
+
+        builder.Entity<Location>(e =>
+        {
+            e.HasKey(l => l.Id);
+            e.Property(l => l.Id).ValueGeneratedNever();
+            e.Property(l => l.Name).HasMaxLength(100).IsRequired();
+            e.Property(l => l.AddressLine1).HasMaxLength(200);
+            e.Property(l => l.City).HasMaxLength(100);
+            e.Property(l => l.Region).HasMaxLength(100);
+            e.Property(l => l.PostalCode).HasMaxLength(20);
+            e.Property(l => l.Phone).HasMaxLength(32);
+            e.Property(l => l.TimeZone).HasMaxLength(64).IsRequired();
+            e.HasMany(l => l.Chairs).WithOne().HasForeignKey(c => c.LocationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Chair>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.Property(c => c.Name).HasMaxLength(50).IsRequired();
+            e.HasIndex(c => new { c.LocationId, c.Name }).IsUnique();
+        });
+
+        builder.Entity<AuditEntry>(e =>
+        {
+            e.HasKey(a => a.Sequence);
+            e.Property(a => a.Sequence).ValueGeneratedNever();
+            e.Property(a => a.UserId).HasMaxLength(450).IsRequired();
+            e.Property(a => a.UserName).HasMaxLength(256).IsRequired();
+            e.Property(a => a.Roles).HasMaxLength(200).IsRequired();
+            e.Property(a => a.Action).HasMaxLength(40).IsRequired();
+            e.Property(a => a.RecordType).HasMaxLength(60).IsRequired();
+            e.Property(a => a.RecordId).HasMaxLength(100);
+            e.Property(a => a.RemoteAddress).HasMaxLength(64);
+            e.Property(a => a.PreviousHash).HasMaxLength(64).IsRequired();
+            e.Property(a => a.Hash).HasMaxLength(64).IsRequired();
+            e.HasIndex(a => a.OccurredAt);
+            e.HasIndex(a => a.PatientId);
+            e.HasIndex(a => a.UserId);
+        });
+
+        builder.Entity<AuditChainHead>(e =>
+        {
+            e.HasKey(h => h.Id);
+            e.Property(h => h.Id).ValueGeneratedNever();
+            e.Property(h => h.LastHash).HasMaxLength(64).IsRequired();
+        });
+
+        ApplySnakeCaseNames(builder);
+    }
+
+    /// <summary>snake_case names everywhere so hand-written SQL reads the same on SQLite and PostgreSQL.</summary>
+    private static void ApplySnakeCaseNames(ModelBuilder builder)
+    {
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            var table = entity.GetTableName();
+            if (table is null)
+            {
+                continue;
+            }
+            entity.SetTableName(ToSnake(table));
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnake(property.GetColumnName()));
+            }
+            foreach (var key in entity.GetKeys())
+            {
+                key.SetName(ToSnake(key.GetName()!));
+            }
+            foreach (var fk in entity.GetForeignKeys())
+            {
+                fk.SetConstraintName(ToSnake(fk.GetConstraintName()!));
+            }
+            foreach (var index in entity.GetIndexes())
+            {
+                index.SetDatabaseName(ToSnake(index.GetDatabaseName()!));
+            }
+        }
+    }
+
+    internal static string ToSnake(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && name[i - 1] != '_' && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+                {
+                    sb.Append('_');
+                }
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+        return sb.ToString();
+    }
+}
+
+/// <summary>DateTimeOffset stored as UTC ticks (SQLite); read back as UTC.</summary>
+internal sealed class DateTimeOffsetToUtcTicksConverter()
+    : ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -1,0 +1,125 @@
+using System.Data.Common;
+using EvolveDb;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace KetaClinic.App.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+}
+
+/// <summary>Where the clinic's data lives, read from Database:Provider and ConnectionStrings:Clinic.</summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    public const string DefaultDataDirectory = "data";
+    public const string SqliteFileName = "ketaclinic.db";
+
+    public static DatabaseSettings From(IConfiguration configuration, string contentRoot)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var providerText = configuration["Database:Provider"] ?? "sqlite";
+        var provider = providerText.Trim().ToUpperInvariant() switch
+        {
+            "SQLITE" => DatabaseProvider.Sqlite,
+            "POSTGRESQL" or "POSTGRES" or "NPGSQL" => DatabaseProvider.PostgreSql,
+            _ => throw new InvalidOperationException($"Database:Provider '{providerText}' is not supported: use 'sqlite' or 'postgresql'."),
+        };
+        var connection = configuration.GetConnectionString("Clinic");
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                throw new InvalidOperationException("Database:Provider is postgresql but ConnectionStrings:Clinic is not set.");
+            }
+            return new DatabaseSettings(provider, connection);
+        }
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            var dataDir = configuration["Data:Directory"] ?? DefaultDataDirectory;
+            if (!Path.IsPathRooted(dataDir))
+            {
+                dataDir = Path.Combine(contentRoot, dataDir);
+            }
+            connection = $"Data Source={Path.Combine(dataDir, SqliteFileName)}";
+        }
+        return new DatabaseSettings(provider, connection);
+    }
+
+    public void Configure(DbContextOptionsBuilder options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            options.UseNpgsql(ConnectionString);
+        }
+        else
+        {
+            options.UseSqlite(ConnectionString);
+        }
+    }
+
+    public string Describe() => Provider == DatabaseProvider.PostgreSql
+        ? $"PostgreSQL ({new NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.ConnectionString})"
+        : $"SQLite ({new SqliteConnectionStringBuilder(ConnectionString).DataSource})";
+}
+
+/// <summary>Applies the versioned SQL migrations of the configured provider. Never erases: clinic data is kept.</summary>
+public sealed class DatabaseMigrator(DatabaseSettings settings, ILogger<DatabaseMigrator> logger)
+{
+    public const string ChangelogTable = "schema_changelog";
+
+    public string ResourcePrefix => settings.Provider == DatabaseProvider.PostgreSql
+        ? "KetaClinic.App.Data.Migrations.postgresql"
+        : "KetaClinic.App.Data.Migrations.sqlite";
+
+    public void Migrate()
+    {
+        if (settings.Provider == DatabaseProvider.Sqlite)
+        {
+            EnsureSqliteFile();
+        }
+        using var connection = OpenConnection();
+        var evolve = new Evolve(connection, msg => logger.LogInformation("{Message}", msg))
+        {
+            EmbeddedResourceAssemblies = [typeof(DatabaseMigrator).Assembly],
+            EmbeddedResourceFilters = [ResourcePrefix],
+            MetadataTableName = ChangelogTable,
+            IsEraseDisabled = true,
+            MustEraseOnValidationError = false,
+        };
+        evolve.Migrate();
+    }
+
+    /// <summary>Number of migration scripts shipped for this provider.</summary>
+    public int ShippedMigrationCount => typeof(DatabaseMigrator).Assembly.GetManifestResourceNames()
+        .Count(n => n.StartsWith(ResourcePrefix + ".V", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal));
+
+    public DbConnection OpenConnection()
+    {
+        DbConnection connection = settings.Provider == DatabaseProvider.PostgreSql
+            ? new NpgsqlConnection(settings.ConnectionString)
+            : new SqliteConnection(settings.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private void EnsureSqliteFile()
+    {
+        var builder = new SqliteConnectionStringBuilder(settings.ConnectionString);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(dir))
+        {
+            Directory.CreateDirectory(dir);
+        }
+        using var connection = new SqliteConnection(settings.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // WAL lets readers go on while one writer commits; it is a property of the file, set once.
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+    }
+}

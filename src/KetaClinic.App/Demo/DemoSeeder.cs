@@ -1,0 +1,250 @@
+using Bogus;
+using KetaClinic.App.Data;
+using KetaClinic.App.Security;
+using KetaClinic.Domain.Patients;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace KetaClinic.App.Demo;
+
+public sealed class DemoSettings
+{
+    public const string Section = "Demo";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>Password of every demo login; printed at start.</summary>
+    public string Password { get; set; } = "KetaDemo-2026!";
+
+    public int Seed { get; set; } = 20261123;
+
+    public int PatientCount { get; set; } = 200;
+}
+
+public sealed record DemoLogin(string Email, string Role);
+
+/// <summary>
+/// Fills an empty database with a realistic demo clinic, the same every time for the same seed: one location
+/// with infusion chairs, one user per role and synthetic patients. Later features extend it.
+/// </summary>
+public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users, AuditTrail audit, TimeProvider clock, DemoSettings settings)
+{
+    public static readonly IReadOnlyList<DemoLogin> Logins =
+    [
+        new("admin@demo.clinic", ClinicRoles.Administrator),
+        new("physician@demo.clinic", ClinicRoles.Physician),
+        new("nurse@demo.clinic", ClinicRoles.Nurse),
+        new("frontdesk@demo.clinic", ClinicRoles.FrontDesk),
+    ];
+
+    private static readonly (string Code, string Text, int Weight)[] PrimaryDiagnoses =
+    [
+        ("F33.2", "Major depressive disorder, recurrent severe without psychotic features", 45),
+        ("F33.1", "Major depressive disorder, recurrent, moderate", 25),
+        ("F32.2", "Major depressive disorder, single episode, severe without psychotic features", 20),
+        ("F31.81", "Bipolar II disorder", 5),
+        ("F32.1", "Major depressive disorder, single episode, moderate", 5),
+    ];
+
+    private static readonly (string Code, string Text)[] Comorbidities =
+    [
+        ("F41.1", "Generalized anxiety disorder"),
+        ("F43.10", "Post-traumatic stress disorder, unspecified"),
+        ("F42.2", "Mixed obsessional thoughts and acts"),
+        ("F40.10", "Social phobia, unspecified"),
+    ];
+
+    private static readonly (string Substance, string Reaction, AllergySeverity Severity)[] AllergyPool =
+    [
+        ("Penicillin", "Hives", AllergySeverity.Moderate),
+        ("Sulfonamide antibiotics", "Rash", AllergySeverity.Mild),
+        ("Latex", "Contact dermatitis", AllergySeverity.Mild),
+        ("Codeine", "Nausea and vomiting", AllergySeverity.Mild),
+        ("Iodinated contrast", "Anaphylaxis", AllergySeverity.Severe),
+    ];
+
+    public async Task<bool> SeedIfEmptyAsync(CancellationToken ct)
+    {
+        if (await db.Users.AnyAsync(ct) || await db.Patients.AnyAsync(ct))
+        {
+            return false;
+        }
+        var now = clock.GetUtcNow();
+        var actor = Actor.System("demo-seed");
+        await using var tx = await AuditTrail.BeginAsync(db, ct);
+
+        foreach (var login in Logins)
+        {
+            var user = new ClinicUser
+            {
+                UserName = login.Email,
+                Email = login.Email,
+                EmailConfirmed = true,
+                DisplayName = login.Role switch
+                {
+                    ClinicRoles.Administrator => "Alex Admin",
+                    ClinicRoles.Physician => "Dr. Priya Raman",
+                    ClinicRoles.Nurse => "Sam Okafor, RN",
+                    _ => "Jordan Lee",
+                },
+                CreatedAt = now,
+                LockoutEnabled = true,
+            };
+            Check(await users.CreateAsync(user, settings.Password), login.Email);
+            Check(await users.AddToRoleAsync(user, login.Role), login.Email);
+        }
+
+        var location = new Location
+        {
+            Id = DeterministicGuid(settings.Seed, 1),
+            Name = "Riverside Ketamine Clinic",
+            AddressLine1 = "400 Riverside Drive, Suite 210",
+            City = "Springfield",
+            Region = "IL",
+            PostalCode = "62701",
+            Phone = "+1 217 555 0140",
+            TimeZone = "America/Chicago",
+        };
+        for (var i = 1; i <= 6; i++)
+        {
+            location.Chairs.Add(new Chair
+            {
+                Id = DeterministicGuid(settings.Seed, 100 + i),
+                LocationId = location.Id,
+                Name = $"Chair {i}",
+                HasInfusionPump = i <= 4,
+                HasMonitor = true,
+            });
+        }
+        db.Locations.Add(location);
+
+        var random = new Random(settings.Seed);
+        var faker = new Faker("en_US") { Random = new Randomizer(settings.Seed) };
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var mrns = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < settings.PatientCount; i++)
+        {
+            var patient = NewPatient(faker, random, mrns, i, today, now);
+            db.Patients.Add(patient);
+            await audit.RecordAsync(db, actor, AuditActions.Create, "patient", patient.Id.ToString(), patient.Id, new { patient.Mrn, demo = true }, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private Patient NewPatient(Faker f, Random random, HashSet<string> mrns, int index, DateOnly today, DateTimeOffset now)
+    {
+        var female = f.Random.Bool(0.6f);
+        var gender = female ? Bogus.DataSets.Name.Gender.Female : Bogus.DataSets.Name.Gender.Male;
+        var given = f.Name.FirstName(gender);
+        var family = f.Name.LastName();
+        var dob = today.AddDays(-f.Random.Int(19 * 365, 78 * 365));
+        string mrn;
+        do
+        {
+            mrn = Mrn.Random(random);
+        }
+        while (!mrns.Add(mrn));
+        var companion = f.Random.Bool(0.8f) ? f.Name.FullName() : null;
+        var details = new PatientDetails
+        {
+            LegalGivenName = given,
+            LegalFamilyName = family,
+            PreferredName = f.Random.Bool(0.15f) ? f.Name.FirstName(gender) : null,
+            DateOfBirth = dob,
+            Sex = female ? "female" : "male",
+            Email = f.Internet.Email(given, family, "example.org"),
+            Phone = f.Phone.PhoneNumber("+1 ### ### ####"),
+            AddressLine1 = f.Address.StreetAddress(),
+            City = f.Address.City(),
+            Region = f.Address.StateAbbr(),
+            PostalCode = f.Address.ZipCode("#####"),
+            EmergencyContactName = f.Name.FullName(),
+            EmergencyContactRelationship = f.PickRandom("Spouse", "Partner", "Parent", "Sibling", "Friend", "Adult child"),
+            EmergencyContactPhone = f.Phone.PhoneNumber("+1 ### ### ####"),
+            CompanionName = companion,
+            CompanionPhone = companion is null ? null : f.Phone.PhoneNumber("+1 ### ### ####"),
+            ReferringClinicianName = f.Random.Bool(0.7f) ? "Dr. " + f.Name.FullName() : null,
+            ReferringClinicianPhone = f.Phone.PhoneNumber("+1 ### ### ####"),
+        };
+        var (demographics, errors) = PatientRules.Validate(details, today);
+        if (demographics is null)
+        {
+            throw new InvalidOperationException("Demo patient failed validation: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")));
+        }
+        var registeredAt = now.AddDays(-f.Random.Int(0, 540));
+        var patient = Patient.Register(DeterministicGuid(settings.Seed, 10_000 + index), mrn, demographics, registeredAt);
+
+        // About one in ten is a new registration with nothing clinical recorded yet.
+        if (f.Random.Bool(0.1f))
+        {
+            return patient;
+        }
+        var primary = PickWeighted(f, PrimaryDiagnoses);
+        var onset = dob.AddYears(f.Random.Int(16, Math.Max(17, patient.AgeOn(today) - 1)));
+        if (onset > today)
+        {
+            onset = today.AddMonths(-6);
+        }
+        patient.AddDiagnosis(DeterministicGuid(settings.Seed, 20_000 + index), primary.Code, primary.Text, onset, today, "system:demo-seed", registeredAt);
+        if (f.Random.Bool(0.45f))
+        {
+            var co = f.PickRandom(Comorbidities);
+            patient.AddDiagnosis(DeterministicGuid(settings.Seed, 30_000 + index), co.Code, co.Text, null, today, "system:demo-seed", registeredAt);
+        }
+        if (f.Random.Bool(0.3f))
+        {
+            var a = f.PickRandom(AllergyPool);
+            patient.AddAllergy(DeterministicGuid(settings.Seed, 40_000 + index), a.Substance, a.Reaction, a.Severity, "system:demo-seed", registeredAt);
+        }
+        var height = Math.Round((decimal)(female ? f.Random.Double(152, 178) : f.Random.Double(163, 193)), 1);
+        patient.RecordMeasurement(DeterministicGuid(settings.Seed, 50_000 + index), MeasurementKind.Height, height, registeredAt, MeasurementLimits.Default, "system:demo-seed", registeredAt);
+        var weight = Math.Round((decimal)f.Random.Double(50, 125), 1);
+        var visits = f.Random.Int(1, 4);
+        for (var v = 0; v < visits; v++)
+        {
+            var at = registeredAt.AddDays(v * f.Random.Int(14, 60));
+            if (at > now)
+            {
+                break;
+            }
+            patient.RecordMeasurement(DeterministicGuid(settings.Seed, 60_000 + (index * 10) + v), MeasurementKind.Weight, weight, at, MeasurementLimits.Default, "system:demo-seed", at);
+            weight = Math.Round(weight + (decimal)f.Random.Double(-2.5, 2.5), 1);
+        }
+        return patient;
+    }
+
+    private static (string Code, string Text, int Weight) PickWeighted(Faker f, (string Code, string Text, int Weight)[] options)
+    {
+        var roll = f.Random.Int(1, options.Sum(o => o.Weight));
+        foreach (var o in options)
+        {
+            roll -= o.Weight;
+            if (roll <= 0)
+            {
+                return o;
+            }
+        }
+        return options[^1];
+    }
+
+    /// <summary>Ids derived from the seed, so two demo databases from one seed hold the same records.</summary>
+    public static Guid DeterministicGuid(int seed, int n)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BitConverter.TryWriteBytes(bytes, seed);
+        BitConverter.TryWriteBytes(bytes[4..], n);
+        bytes[8] = 0xDE;
+        bytes[9] = 0x40;
+        return new Guid(bytes);
+    }
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Demo account {what}: " + string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+    }
+}

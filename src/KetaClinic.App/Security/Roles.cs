@@ -1,0 +1,63 @@
+using System.Security.Claims;
+
+namespace KetaClinic.App.Security;
+
+public static class ClinicRoles
+{
+    public const string Administrator = "Administrator";
+    public const string Physician = "Physician";
+    public const string Nurse = "Nurse";
+    public const string FrontDesk = "FrontDesk";
+
+    public static readonly IReadOnlyList<string> All = [Administrator, Physician, Nurse, FrontDesk];
+}
+
+/// <summary>
+/// What each role may do. Endpoint policies and handlers read this one table, so a page, an API call and
+/// an in-process call can never disagree. Least privilege: administrators run the system, not the charts.
+/// </summary>
+public static class Permissions
+{
+    public const string PatientsRead = "patients.read";
+    public const string PatientsWrite = "patients.write";
+    public const string ClinicalRead = "clinical.read";
+    public const string DiagnosesWrite = "diagnoses.write";
+    public const string ClinicalWrite = "clinical.write";
+    public const string UsersManage = "users.manage";
+    public const string AuditRead = "audit.read";
+    public const string ClinicRead = "clinic.read";
+
+    public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
+    {
+        [PatientsRead] = [ClinicRoles.Physician, ClinicRoles.Nurse, ClinicRoles.FrontDesk],
+        [PatientsWrite] = [ClinicRoles.Physician, ClinicRoles.Nurse, ClinicRoles.FrontDesk],
+        [ClinicalRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        [DiagnosesWrite] = [ClinicRoles.Physician],
+        [ClinicalWrite] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        [UsersManage] = [ClinicRoles.Administrator],
+        [AuditRead] = [ClinicRoles.Administrator],
+        [ClinicRead] = [ClinicRoles.Administrator, ClinicRoles.Physician, ClinicRoles.Nurse, ClinicRoles.FrontDesk],
+    };
+
+    public static bool Allows(string permission, IEnumerable<string> roles) =>
+        RolesFor.TryGetValue(permission, out var allowed) && roles.Any(r => allowed.Contains(r, StringComparer.Ordinal));
+}
+
+/// <summary>Who is acting, as the audit log records it.</summary>
+public sealed record Actor(string UserId, string UserName, IReadOnlyList<string> Roles, string? RemoteAddress)
+{
+    public bool Can(string permission) => Permissions.Allows(permission, Roles);
+
+    public string RolesText => string.Join(',', Roles);
+
+    public static Actor System(string purpose) => new("system", purpose, ["System"], null);
+
+    public static Actor FromPrincipal(ClaimsPrincipal principal, string? remoteAddress)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var id = principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
+        var name = principal.FindFirstValue(ClaimTypes.Name) ?? principal.FindFirstValue(ClaimTypes.Email) ?? id;
+        var roles = principal.FindAll(ClaimTypes.Role).Select(c => c.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return new Actor(id, name, roles, remoteAddress);
+    }
+}

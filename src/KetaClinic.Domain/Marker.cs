@@ -1,1 +1,0 @@
-namespace KetaClinic.Domain; public static class Marker { }
