@@ -11,6 +11,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
+// Serve framework and library assets from a build output as well as from a published app (no-op when published).
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddClinicCore(builder.Configuration, builder.Environment.ContentRootPath);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -33,12 +35,16 @@ builder.Services.AddAuthentication(options =>
                 : IdentityConstants.ApplicationScheme)
     .AddBearerToken(IdentityConstants.BearerScheme, options => options.BearerTokenExpiration = TimeSpan.FromHours(1))
     .AddIdentityCookies();
+// Behind TLS (Security:RequireHttps=true) every cookie is Secure and HTTP is redirected; otherwise cookies
+// follow the request's scheme so the demo runs on plain http://localhost.
+var requireHttps = builder.Configuration.GetValue("Security:RequireHttps", false);
+var cookieSecurity = requireHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
 builder.Services.ConfigureApplicationCookie(options =>
 {
     options.Cookie.Name = "KetaClinic.Auth";
     options.Cookie.HttpOnly = true;
     options.Cookie.SameSite = SameSiteMode.Strict;
-    options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+    options.Cookie.SecurePolicy = cookieSecurity;
     options.ExpireTimeSpan = TimeSpan.FromHours(8);
     options.SlidingExpiration = true;
     options.LoginPath = "/Account/Login";
@@ -54,13 +60,15 @@ builder.Services.AddAuthorization(options =>
         options.AddPolicy(permission, p => p.RequireAuthenticatedUser().RequireRole(roles));
     }
 });
-builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = cookieSecurity);
 
 var keysDirectory = builder.Configuration["DataProtection:KeysDirectory"]
     ?? Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["Data:Directory"] ?? DatabaseSettings.DefaultDataDirectory, "keys");
 builder.Services.AddDataProtection().SetApplicationName("KetaClinic").PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
 
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 builder.Services.AddRateLimiter(options =>
@@ -75,10 +83,15 @@ var app = builder.Build();
 
 await app.Services.GetRequiredService<ClinicBootstrap>().RunAsync(CancellationToken.None);
 
+app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
 if (!app.Environment.IsDevelopment())
 {
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), pages => pages.UseExceptionHandler("/Error", createScopeForErrors: true));
     app.UseHsts();
+}
+if (requireHttps)
+{
+    app.UseHttpsRedirection();
 }
 app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseRateLimiter();

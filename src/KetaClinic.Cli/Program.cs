@@ -1,1 +1,6 @@
-Console.WriteLine("x");
+namespace KetaClinic.Cli;
+
+internal static class EntryPoint
+{
+    public static Task<int> Main(string[] args) => CliProgram.RunAsync(args, Console.In, Console.Out, Console.Error);
+}

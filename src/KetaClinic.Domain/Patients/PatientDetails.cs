@@ -3,6 +3,11 @@ namespace KetaClinic.Domain.Patients;
 /// <summary>Demographics and contacts as a person types them; validated into <see cref="PatientDemographics"/>.</summary>
 public sealed record PatientDetails
 {
+    /// <summary>
+    /// Only on registration: an MRN carried over from a previous system. Left empty, a new one is generated.
+    /// An MRN never changes after registration.
+    /// </summary>
+    public string? Mrn { get; init; }
     public string? LegalGivenName { get; init; }
     public string? LegalFamilyName { get; init; }
     public string? PreferredName { get; init; }

@@ -52,6 +52,7 @@ public static class PatientMapping
         ArgumentNullException.ThrowIfNull(p);
         return new()
         {
+            Mrn = p.Mrn,
             LegalGivenName = p.LegalGivenName,
             LegalFamilyName = p.LegalFamilyName,
             PreferredName = p.PreferredName,

@@ -115,9 +115,22 @@ public sealed class PatientRegistry(IDbContextFactory<ClinicDbContext> dbFactory
         {
             return Result<PatientRecord>.Invalid(errors);
         }
+        string? carriedMrn = null;
+        if (!string.IsNullOrWhiteSpace(details.Mrn))
+        {
+            carriedMrn = Mrn.Normalize(details.Mrn);
+            if (!Mrn.IsValid(carriedMrn))
+            {
+                return Result<PatientRecord>.Invalid("mrn", "must be KC followed by eight digits with a valid check digit (or left empty to generate one).");
+            }
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
-        var mrn = await NewMrnAsync(db, ct);
+        if (carriedMrn is not null && await db.Patients.AnyAsync(p => p.Mrn == carriedMrn, ct))
+        {
+            return Result<PatientRecord>.Invalid("mrn", $"{carriedMrn} already belongs to another patient.");
+        }
+        var mrn = carriedMrn ?? await NewMrnAsync(db, ct);
         var patient = Patient.Register(Guid.CreateVersion7(clock.GetUtcNow()), mrn, demographics, clock.GetUtcNow());
         db.Patients.Add(patient);
         await audit.RecordAsync(db, actor, AuditActions.Create, RecordType, patient.Id.ToString(), patient.Id, new { patient.Mrn }, ct);
@@ -144,6 +157,10 @@ public sealed class PatientRegistry(IDbContextFactory<ClinicDbContext> dbFactory
         }
         return await ChangeAsync(id, actor, "demographics", (patient, now) =>
         {
+            if (!string.IsNullOrWhiteSpace(request.Details.Mrn) && Mrn.Normalize(request.Details.Mrn) != patient.Mrn)
+            {
+                throw new DomainValidationException([new FieldError("mrn", "cannot be changed after registration.")]);
+            }
             var before = PatientMapping.ToDetails(patient);
             patient.UpdateDemographics(demographics, request.Version, now);
             return ChangedFields(before, PatientMapping.ToDetails(patient));

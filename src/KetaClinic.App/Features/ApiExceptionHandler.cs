@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace KetaClinic.App.Features;
+
+/// <summary>
+/// Turns unreadable API requests (malformed JSON, a value of the wrong type) into a 400 problem naming the
+/// field, instead of an empty 400 or a 500.
+/// </summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        if (exception is not BadHttpRequestException bad || !httpContext.Request.Path.StartsWithSegments("/api"))
+        {
+            return false;
+        }
+        var json = exception.InnerException as JsonException;
+        var field = json?.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+        var message = json is null ? bad.Message : $"{field} has a value that cannot be read: {FirstLine(json.Message)}";
+        httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+        var details = new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more fields are not valid.",
+            Detail = message,
+        };
+        details.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Split(" Path:")[0];
+}

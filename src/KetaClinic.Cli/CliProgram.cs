@@ -1,0 +1,144 @@
+using System.Text.Json;
+using KetaClinic.App;
+using KetaClinic.App.Data;
+using KetaClinic.App.Demo;
+using KetaClinic.App.Features.Users;
+using KetaClinic.App.Security;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KetaClinic.Cli;
+
+/// <summary>
+/// Administration and verification commands. Output is one JSON object on standard output; the exit code is
+/// 0 for success, 1 when a check fails (e.g. a broken audit chain) and 2 for usage or input errors.
+/// </summary>
+public static class CliProgram
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public const string Usage = """
+        ketaclinic <command> [options]
+
+        Commands:
+          admin create --email EMAIL --name "NAME"   Create an administrator; the password is read from standard input.
+          audit verify                                Recompute the audit log's hash chain and report the first broken link.
+
+        Database options (default: the same settings as the app, from appsettings.json and environment variables):
+          --provider sqlite|postgresql
+          --connection "CONNECTION STRING"
+          --data-dir DIR                              SQLite data directory (default ./data)
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdin);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+        var options = ParseOptions(args.Skip(positional.Count).ToList());
+        if (options is null || positional.Count != 2)
+        {
+            await stderr.WriteLineAsync(Usage);
+            return 2;
+        }
+        await using var services = BuildServices(options);
+        var command = $"{positional[0]} {positional[1]}";
+        try
+        {
+            return command switch
+            {
+                "audit verify" => await VerifyAuditAsync(services, stdout),
+                "admin create" => await CreateAdminAsync(services, options, stdin, stdout),
+                _ => await UsageError(stderr),
+            };
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or DbUpdateException or System.Data.Common.DbException)
+        {
+            await Write(stdout, new { ok = false, error = ex.Message });
+            return 2;
+        }
+    }
+
+    private static async Task<int> UsageError(TextWriter stderr)
+    {
+        await stderr.WriteLineAsync(Usage);
+        return 2;
+    }
+
+    private static async Task<int> VerifyAuditAsync(ServiceProvider services, TextWriter stdout)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<ClinicDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var result = await AuditTrail.VerifyAsync(db, CancellationToken.None);
+        await Write(stdout, new { ok = result.Intact, intact = result.Intact, entriesChecked = result.EntriesChecked, firstBrokenSequence = result.FirstBrokenSequence, problem = result.Problem });
+        return result.Intact ? 0 : 1;
+    }
+
+    private static async Task<int> CreateAdminAsync(ServiceProvider services, Dictionary<string, string> options, TextReader stdin, TextWriter stdout)
+    {
+        await services.GetRequiredService<ClinicBootstrap>().RunAsync(CancellationToken.None);
+        options.TryGetValue("email", out var email);
+        options.TryGetValue("name", out var name);
+        var password = await stdin.ReadLineAsync();
+        var admin = services.GetRequiredService<UserAdministration>();
+        var actor = new Actor("cli", "ketaclinic admin create", [ClinicRoles.Administrator], "local");
+        var result = await admin.CreateAsync(new CreateUserRequest(email, name, [ClinicRoles.Administrator], password), actor, CancellationToken.None);
+        if (!result.IsOk)
+        {
+            await Write(stdout, new { ok = false, errors = result.Errors.Select(e => new { field = e.Field, message = e.Message }) });
+            return 2;
+        }
+        await Write(stdout, new { ok = true, user = new { result.Value!.Id, result.Value.Email, result.Value.Roles } });
+        return 0;
+    }
+
+    private static Dictionary<string, string>? ParseOptions(List<string> rest)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < rest.Count; i += 2)
+        {
+            if (!rest[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= rest.Count)
+            {
+                return null;
+            }
+            options[rest[i][2..]] = rest[i + 1];
+        }
+        return options;
+    }
+
+    private static ServiceProvider BuildServices(Dictionary<string, string> options)
+    {
+        var overrides = new Dictionary<string, string?>();
+        if (options.TryGetValue("provider", out var provider))
+        {
+            overrides["Database:Provider"] = provider;
+        }
+        if (options.TryGetValue("connection", out var connection))
+        {
+            overrides["ConnectionStrings:Clinic"] = connection;
+        }
+        if (options.TryGetValue("data-dir", out var dataDir))
+        {
+            overrides["Data:Directory"] = Path.GetFullPath(dataDir);
+        }
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(Directory.GetCurrentDirectory())
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(overrides)
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.AddConfiguration(configuration).SetMinimumLevel(LogLevel.Warning));
+        services.AddDataProtection();
+        services.AddClinicCore(configuration, Directory.GetCurrentDirectory());
+        return services.BuildServiceProvider();
+    }
+
+    private static Task Write(TextWriter stdout, object value) => stdout.WriteLineAsync(JsonSerializer.Serialize(value, Json));
+}

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Text;
+using KetaClinic.App.Security;
+using KetaClinic.App.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KetaClinic.App.Tests;
+
+/// <summary>
+/// Every endpoint the app maps, called for real by every role and by an anonymous caller. An endpoint missing
+/// from the table fails the test, so nothing new ships without a decision about who may use it.
+/// </summary>
+public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<SqliteApp>
+{
+    private const string Anonymous = "anonymous";
+    private static readonly string[] Staff = [ClinicRoles.Administrator, ClinicRoles.Physician, ClinicRoles.Nurse, ClinicRoles.FrontDesk];
+    private static readonly string[] Everyone = [Anonymous, .. Staff];
+    private static readonly string[] PatientStaff = [ClinicRoles.Physician, ClinicRoles.Nurse, ClinicRoles.FrontDesk];
+    private static readonly string[] Clinical = [ClinicRoles.Physician, ClinicRoles.Nurse];
+    private static readonly string[] Admin = [ClinicRoles.Administrator];
+
+    /// <summary>"METHOD pattern" → who is allowed.</summary>
+    private static readonly Dictionary<string, string[]> Matrix = new(StringComparer.Ordinal)
+    {
+        ["POST /api/auth/login"] = Everyone,
+        ["GET /api/me"] = Staff,
+        ["GET /api/patients"] = PatientStaff,
+        ["POST /api/patients"] = PatientStaff,
+        ["GET /api/patients/{id:guid}"] = PatientStaff,
+        ["PUT /api/patients/{id:guid}"] = PatientStaff,
+        ["POST /api/patients/{id:guid}/diagnoses"] = [ClinicRoles.Physician],
+        ["POST /api/patients/{id:guid}/diagnoses/{diagnosisId:guid}/status"] = [ClinicRoles.Physician],
+        ["POST /api/patients/{id:guid}/allergies"] = Clinical,
+        ["POST /api/patients/{id:guid}/allergies/{allergyId:guid}/status"] = Clinical,
+        ["POST /api/patients/{id:guid}/measurements"] = Clinical,
+        ["GET /api/users"] = Admin,
+        ["POST /api/users"] = Admin,
+        ["PUT /api/users/{id}"] = Admin,
+        ["POST /api/users/{id}/password"] = Admin,
+        ["POST /api/users/{id}/unlock"] = Admin,
+        ["GET /api/audit"] = Admin,
+        ["GET /api/audit/verify"] = Admin,
+        ["GET /api/locations"] = Staff,
+        ["GET /healthz"] = Everyone,
+        // Static files of wwwroot (stylesheet, icons): no patient data.
+        ["GET /{**path:file}"] = Everyone,
+        ["HEAD /{**path:file}"] = Everyone,
+        ["GET /openapi/{documentName}.json"] = Everyone,
+        ["POST /Account/Logout"] = Staff,
+        ["GET /"] = Staff,
+        ["POST /"] = Staff,
+        ["POST /Error"] = Everyone,
+        ["POST /not-found"] = Everyone,
+        ["POST /Account/AccessDenied"] = Everyone,
+        ["POST /patients"] = PatientStaff,
+        ["POST /patients/new"] = PatientStaff,
+        ["POST /patients/{Id:guid}"] = PatientStaff,
+        ["POST /patients/{Id:guid}/edit"] = PatientStaff,
+        ["POST /admin/users"] = Admin,
+        ["POST /admin/audit"] = Admin,
+        ["GET /Account/Login"] = Everyone,
+        ["POST /Account/Login"] = Everyone,
+        ["GET /Account/AccessDenied"] = Everyone,
+        ["GET /not-found"] = Everyone,
+        ["GET /Error"] = Everyone,
+        ["GET /patients"] = PatientStaff,
+        ["GET /patients/new"] = PatientStaff,
+        ["GET /patients/{Id:guid}"] = PatientStaff,
+        ["GET /patients/{Id:guid}/edit"] = PatientStaff,
+        ["GET /admin/users"] = Admin,
+        ["GET /admin/audit"] = Admin,
+    };
+
+    /// <summary>Blazor's own plumbing: open to all by design, the pages behind it check roles.</summary>
+    private static bool IsFrameworkEndpoint(string pattern) =>
+        pattern.StartsWith("/_blazor", StringComparison.Ordinal) || pattern.StartsWith("/_framework", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Every_endpoint_allows_exactly_the_roles_in_the_matrix()
+    {
+        var endpoints = EnumerateEndpoints();
+        var unlisted = endpoints.Where(e => !Matrix.ContainsKey(e.Key)).Select(e => $"{e.Key} [{e.Name}]").ToList();
+        Assert.True(unlisted.Count == 0, "Endpoints without an entry in the authorization matrix: " + string.Join(", ", unlisted));
+        var missing = Matrix.Keys.Where(k => endpoints.All(e => e.Key != k)).ToList();
+        Assert.True(missing.Count == 0, "Matrix entries for endpoints that no longer exist: " + string.Join(", ", missing));
+
+        var ids = await RouteValues();
+        var failures = new List<string>();
+        foreach (var who in Everyone)
+        {
+            using var client = await fixture.App.ClientForAsync(who == Anonymous ? null : who);
+            foreach (var (key, method, pattern, _) in endpoints)
+            {
+                if (key == "POST /Account/Logout")
+                {
+                    continue; // signing out would end this client's session; checked separately below
+                }
+                var url = Fill(pattern, ids);
+                using var request = new HttpRequestMessage(new HttpMethod(method), url);
+                if (method is "POST" or "PUT")
+                {
+                    request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+                }
+                using var response = await client.SendAsync(request);
+                var denied = IsDenied(response);
+                var expectedAllowed = Matrix[key].Contains(who);
+                if (denied == expectedAllowed)
+                {
+                    failures.Add($"{who} {key} ({url}): expected {(expectedAllowed ? "allow" : "deny")}, got {(int)response.StatusCode} {response.Headers.Location}");
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Fact]
+    public async Task Logout_needs_a_signed_in_user()
+    {
+        using var anonymous = await fixture.App.ClientForAsync(null);
+        Assert.True(IsDenied(await anonymous.PostAsync("/Account/Logout", null)));
+        using var nurse = await fixture.App.ClientForAsync(ClinicRoles.Nurse);
+        Assert.False(IsDenied(await nurse.PostAsync("/Account/Logout", null)));
+    }
+
+    private static bool IsDenied(HttpResponseMessage response)
+    {
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            return true;
+        }
+        var location = response.Headers.Location?.ToString() ?? string.Empty;
+        return (int)response.StatusCode is >= 300 and < 400
+            && (location.Contains("Account/Login?", StringComparison.OrdinalIgnoreCase) || location.Contains("AccessDenied", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private List<(string Key, string Method, string Pattern, string? Name)> EnumerateEndpoints()
+    {
+        var sources = fixture.App.Services.GetServices<EndpointDataSource>();
+        var list = new List<(string, string, string, string?)>();
+        foreach (var endpoint in sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
+        {
+            if (endpoint.Metadata.Any(m => m.GetType().Name == "StaticAssetDescriptor"))
+            {
+                continue;
+            }
+            var raw = (endpoint.RoutePattern.RawText ?? string.Empty).Trim('/');
+            var pattern = "/" + raw;
+            if (IsFrameworkEndpoint(pattern))
+            {
+                continue;
+            }
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+            foreach (var method in methods)
+            {
+                list.Add(($"{method} {pattern}", method, pattern, endpoint.DisplayName));
+            }
+        }
+        return list.DistinctBy(e => e.Item1).ToList();
+    }
+
+    private async Task<Dictionary<string, string>> RouteValues()
+    {
+        await using var db = fixture.App.NewDbContext();
+        var patient = await db.Patients.Include(p => p.Diagnoses).Include(p => p.Allergies).FirstAsync(p => p.Diagnoses.Any() && p.Allergies.Any());
+        var user = await db.Users.FirstAsync(u => u.Email == "frontdesk@demo.clinic");
+        return new(StringComparer.Ordinal)
+        {
+            ["{id:guid}"] = patient.Id.ToString(),
+            ["{Id:guid}"] = patient.Id.ToString(),
+            ["{diagnosisId:guid}"] = patient.Diagnoses.First().Id.ToString(),
+            ["{allergyId:guid}"] = patient.Allergies.First().Id.ToString(),
+            ["{id}"] = user.Id,
+            ["{documentName}"] = "v1",
+            ["{**path:file}"] = "app.css",
+        };
+    }
+
+    private static string Fill(string pattern, Dictionary<string, string> values)
+    {
+        foreach (var (token, value) in values)
+        {
+            pattern = pattern.Replace(token, value, StringComparison.Ordinal);
+        }
+        return pattern;
+    }
+}

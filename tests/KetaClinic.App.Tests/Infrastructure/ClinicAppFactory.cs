@@ -1,0 +1,86 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using KetaClinic.App.Data;
+using KetaClinic.App.Demo;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KetaClinic.App.Tests.Infrastructure;
+
+/// <summary>The real app (Program) on a real database, with a small demo clinic seeded.</summary>
+public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 12) : WebApplicationFactory<Program>
+{
+    public const string Password = "Test-Password-2026";
+
+    public TestDatabase Database { get; } = database;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Database.ProviderSetting);
+        builder.UseSetting("ConnectionStrings:Clinic", Database.ConnectionString);
+        builder.UseSetting("Data:Directory", Database.Directory);
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:Password", Password);
+        builder.UseSetting("Demo:PatientCount", demoPatients.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Security:LoginAttemptsPerMinute", "1000");
+    }
+
+    public ClinicDbContext NewDbContext() => Services.GetRequiredService<IDbContextFactory<ClinicDbContext>>().CreateDbContext();
+
+    public async Task<HttpClient> ClientForAsync(string? role)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (role is null)
+        {
+            return client;
+        }
+        var email = DemoSeeder.Logins.Single(l => l.Role == role).Email;
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+    }
+
+    private sealed record TokenResponse(string AccessToken);
+}
+
+/// <summary>One app per provider, shared by the tests of a class.</summary>
+public abstract class AppFixture(Provider provider) : IAsyncLifetime
+{
+    private TestDatabase? _database;
+
+    public ClinicAppFactory App { get; private set; } = null!;
+    public Provider Provider { get; } = provider;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(Provider);
+        App = new ClinicAppFactory(_database);
+        _ = App.Server; // start: migrate and seed
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
+
+public sealed class SqliteApp() : AppFixture(Provider.Sqlite);
+
+public sealed class PostgresApp() : AppFixture(Provider.PostgreSql);

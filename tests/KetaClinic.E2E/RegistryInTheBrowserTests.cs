@@ -1,0 +1,80 @@
+using Microsoft.Playwright;
+
+namespace KetaClinic.E2E;
+
+public sealed class RegistryInTheBrowserTests(RunningClinic clinic) : IClassFixture<RunningClinic>
+{
+    private static readonly PageWaitForURLOptions Wait = new() { Timeout = 20_000 };
+
+    [Fact]
+    public async Task Front_desk_logs_in_registers_a_patient_finds_them_and_opens_the_record()
+    {
+        var page = await clinic.LoginAsync("frontdesk@demo.clinic");
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        await page.GotoAsync("/patients/new");
+        var family = "Okonkwo" + Guid.NewGuid().ToString("N")[..5];
+
+        // A first try with a birth date in the future: the error shows beside the field, nothing is saved.
+        await page.FillAsync("#legalGivenName", "Adaeze");
+        await page.FillAsync("#legalFamilyName", family);
+        await page.FillAsync("#dateOfBirth", "2999-01-01");
+        await page.SelectOptionAsync("#sex", "female");
+        await page.FillAsync("#phone", "+1 217 555 0177");
+        await page.FillAsync("#companionName", "Chidi " + family);
+        await page.FillAsync("#companionPhone", "+1 217 555 0178");
+        await page.ClickAsync("[data-testid=save-patient]");
+        await Assertions.Expect(page.Locator("#dateOfBirth ~ .field-error")).ToContainTextAsync("must not be in the future");
+
+        await page.FillAsync("#dateOfBirth", "1979-11-02");
+        await page.ClickAsync("[data-testid=save-patient]");
+        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/patients/[0-9a-f-]{36}$"), Wait);
+        await Assertions.Expect(page.Locator("[data-testid=patient-name]")).ToContainTextAsync(family);
+        var mrn = await page.Locator("[data-testid=patient-mrn]").InnerTextAsync();
+
+        await page.GotoAsync("/patients");
+        await page.FillAsync("#q", family);
+        await page.ClickAsync("[data-testid=search]");
+        var row = page.Locator("[data-testid=results] a", new() { HasTextString = family });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await row.ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=patient-mrn]")).ToHaveTextAsync(mrn);
+        await Assertions.Expect(page.Locator("[data-testid=companion]")).ToContainTextAsync("Chidi");
+        Directory.CreateDirectory("screenshots");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine("screenshots", "patient-record.png"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_wrong_password_shows_an_error()
+    {
+        var page = await clinic.LoginAsync("frontdesk@demo.clinic", "not-the-password");
+        await Assertions.Expect(page.Locator("[data-testid=login-error]")).ToContainTextAsync("email or password is not correct");
+        Assert.Contains("/Account/Login", page.Url, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_nurse_cannot_reach_user_administration()
+    {
+        var page = await clinic.LoginAsync("nurse@demo.clinic");
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        await Assertions.Expect(page.Locator("nav >> text=Users")).ToHaveCountAsync(0);
+        await page.GotoAsync("/admin/users");
+        await Assertions.Expect(page.Locator("[data-testid=access-denied]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=users]")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_administrator_sees_users_and_verifies_the_audit_chain()
+    {
+        var page = await clinic.LoginAsync("admin@demo.clinic");
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        await page.GotoAsync("/admin/users");
+        await Assertions.Expect(page.Locator("[data-testid=users]")).ToContainTextAsync("nurse@demo.clinic");
+        await page.GotoAsync("/admin/audit");
+        await page.ClickAsync("[data-testid=verify-chain]");
+        await Assertions.Expect(page.Locator("[data-testid=chain-status]")).ToContainTextAsync("Chain intact");
+        await page.Context.CloseAsync();
+    }
+}
