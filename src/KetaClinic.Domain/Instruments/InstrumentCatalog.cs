@@ -29,7 +29,7 @@ public sealed class InstrumentCatalog
                 g => g.Key,
                 g => g.OrderBy(d => System.Version.Parse(d.Version)).ToList(),
                 StringComparer.Ordinal);
-        Definitions = _byId.Values.SelectMany(v => v).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
+        Definitions = _byId.Values.SelectMany(v => v).OrderBy(d => d.Id, StringComparer.Ordinal).ToList().AsReadOnly();
     }
 
     /// <summary>The definitions shipped with the product (PHQ-9, GAD-7, QIDS-SR16, MADRS, C-SSRS screener, CADSS-6).</summary>
@@ -103,6 +103,6 @@ public sealed class InstrumentCatalog
             all.Add(definition);
         }
 
-        return new CatalogLoadResult(new InstrumentCatalog(all), errors);
+        return new CatalogLoadResult(new InstrumentCatalog(all), errors.AsReadOnly());
     }
 }

@@ -35,10 +35,11 @@ public sealed class InstrumentDefinition
         Instructions = instructions;
         Loinc = loinc;
         Licence = licence;
-        Items = items;
+        // Read-only copies: the built-in catalog is shared by the whole process and must not be changed through a cast.
+        Items = items.ToList().AsReadOnly();
         Scoring = scoring;
-        SeverityBands = severityBands;
-        FlagRules = flagRules;
+        SeverityBands = severityBands.ToList().AsReadOnly();
+        FlagRules = flagRules.ToList().AsReadOnly();
         Triage = triage;
         Source = source;
         _itemsById = items.ToDictionary(i => i.Id, StringComparer.Ordinal);
@@ -120,8 +121,8 @@ public sealed class InstrumentItem
         IsScored = isScored;
         IsRequired = isRequired;
         LoincCode = loincCode;
-        AnswerOptions = answerOptions;
-        EnableWhen = enableWhen;
+        AnswerOptions = answerOptions.ToList().AsReadOnly();
+        EnableWhen = enableWhen.ToList().AsReadOnly();
         EnableBehavior = enableBehavior;
     }
 
@@ -247,7 +248,7 @@ public sealed class ScoringRule
     {
         Method = method;
         TotalRange = totalRange;
-        Groups = groups;
+        Groups = groups.ToList().AsReadOnly();
     }
 
     public ScoringMethod Method { get; }

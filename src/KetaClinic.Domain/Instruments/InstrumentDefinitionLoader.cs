@@ -75,7 +75,7 @@ public static partial class InstrumentDefinitionLoader
         var definition = builder.Build(document);
         return builder.Errors.Count == 0 && definition is not null
             ? DefinitionLoadResult.Success(definition)
-            : DefinitionLoadResult.Failure(builder.Errors);
+            : DefinitionLoadResult.Failure(builder.Errors.AsReadOnly());
     }
 
     // Ids, codes and flag names: lower case words joined by hyphens ("qids-sr16", "moderately-severe").
@@ -153,6 +153,11 @@ public static partial class InstrumentDefinitionLoader
                 OptionalLoinc(doc.Loinc?.Panel, "$.loinc.panel"),
                 OptionalLoinc(doc.Loinc?.Total, "$.loinc.total"));
             var licence = BuildLicence(doc.Licence);
+            if (doc.Instructions is not null && licence is { WordingIncluded: false })
+            {
+                Error("$.instructions", DefinitionRules.LicenceWording,
+                    "Instructions carry wording, but licence.wordingIncluded is false: licensed wording must not ship in this definition.");
+            }
 
             ReadAnswerSets(doc.AnswerSets);
             var itemScoreRange = ReadRange(doc.Scoring?.ItemScoreRange, "$.scoring.itemScoreRange");
@@ -797,7 +802,7 @@ public static partial class InstrumentDefinitionLoader
 
                 if (id is not null && title is not null)
                 {
-                    groups.Add(new ScoringGroup(id, title, memberIds));
+                    groups.Add(new ScoringGroup(id, title, memberIds.AsReadOnly()));
                 }
             }
 
@@ -995,11 +1000,11 @@ public static partial class InstrumentDefinitionLoader
 
                 if (code is not null)
                 {
-                    levels.Add(new TriageLevel(code, flag, conditions));
+                    levels.Add(new TriageLevel(code, flag, conditions.AsReadOnly()));
                 }
             }
 
-            return defaultLevel is null ? null : new TriageRule(defaultLevel, levels);
+            return defaultLevel is null ? null : new TriageRule(defaultLevel, levels.AsReadOnly());
         }
 
         private string? RequireKnownItem(string? itemId, string path, Dictionary<string, InstrumentItem> itemsById)

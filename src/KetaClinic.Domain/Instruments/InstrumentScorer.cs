@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace KetaClinic.Domain.Instruments;
 
 /// <summary>
@@ -71,7 +73,7 @@ public static class InstrumentScorer
 
         if (errors.Count > 0)
         {
-            return ScoringResult.Failure(errors);
+            return ScoringResult.Failure(errors.AsReadOnly());
         }
 
         var components = ScoreComponents(definition, accepted);
@@ -100,7 +102,14 @@ public static class InstrumentScorer
         }
 
         return ScoringResult.Success(new InstrumentScore(
-            definition.Id, definition.Version, total, severity, flags, triageLevel, components, accepted));
+            definition.Id,
+            definition.Version,
+            total,
+            severity,
+            flags.AsReadOnly(),
+            triageLevel,
+            components.AsReadOnly(),
+            new ReadOnlyDictionary<string, int>(accepted)));
     }
 
     private static List<ScoreComponent> ScoreComponents(InstrumentDefinition definition, Dictionary<string, int> accepted)

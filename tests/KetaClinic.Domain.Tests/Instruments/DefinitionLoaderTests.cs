@@ -160,6 +160,19 @@ public class DefinitionLoaderTests
     }
 
     [Fact]
+    public void Instructions_are_wording_too()
+    {
+        var result = Load(root =>
+        {
+            root["licence"]!["wordingIncluded"] = false;
+            root["instructions"] = "Over the last week…";
+            Item(root, 0).Remove("text");
+        });
+
+        AssertSingleError(result, "$.instructions", DefinitionRules.LicenceWording);
+    }
+
+    [Fact]
     public void A_loinc_code_with_a_wrong_check_digit_is_rejected()
     {
         AssertSingleError(Load(root => root["loinc"]!["total"] = "44261-5"), "$.loinc.total", DefinitionRules.InvalidLoinc);
