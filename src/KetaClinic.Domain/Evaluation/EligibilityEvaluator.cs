@@ -151,7 +151,7 @@ public static class EligibilityEvaluator
         reasons.Add(new(ReasonCodes.MaudsleyStage,
             $"Maudsley Staging Method: {Format.Count(score.Total)} of 15, {score.Band.Label()} "
             + $"(duration {Format.Count(score.DurationPoints)}, severity {Format.Count(score.SeverityPoints)}, "
-            + $"failed antidepressants {Format.Count(score.FailedAntidepressantPoints)} for {Format.Count(failedDrugs)}, "
+            + $"failed antidepressants {Format.Count(score.FailedAntidepressantPoints)} for {Format.Plural(failedDrugs, "drug", "drugs")}, "
             + $"augmentation {Format.Count(score.AugmentationPoints)}, ECT {Format.Count(score.EctPoints)}){pending}.",
             EvaluationSources.Maudsley, ReasonEffect.Information));
         return score;
@@ -210,17 +210,17 @@ public static class EligibilityEvaluator
                     break;
                 case ScreeningAnswer.Yes when rule.Kind == ContraindicationKind.Absolute:
                     reasons.Add(new(ReasonCodes.AbsoluteContraindication,
-                        $"{Capitalise(description)} is an absolute contraindication; ketamine treatment is ruled out.",
+                        $"{Format.Capitalise(description)} is an absolute contraindication; ketamine treatment is ruled out.",
                         source, ReasonEffect.Blocks, rule.Code));
                     break;
                 case ScreeningAnswer.Yes when screening.JustificationFor(rule.Item) is { } justification:
                     reasons.Add(new(ReasonCodes.RelativeContraindicationJustified,
-                        $"{Capitalise(description)} is a relative contraindication, accepted on the physician's written justification: \"{justification}\".",
+                        $"{Format.Capitalise(description)} is a relative contraindication, accepted on the physician's written justification: \"{justification}\".",
                         source, ReasonEffect.Caution, rule.Code));
                     break;
                 case ScreeningAnswer.Yes:
                     reasons.Add(new(ReasonCodes.RelativeContraindicationNeedsJustification,
-                        $"{Capitalise(description)} is a relative contraindication; a physician's written justification is needed to proceed.",
+                        $"{Format.Capitalise(description)} is a relative contraindication; a physician's written justification is needed to proceed.",
                         source, ReasonEffect.NeedsReview, rule.Code));
                     break;
                 case ScreeningAnswer.No:
@@ -242,6 +242,4 @@ public static class EligibilityEvaluator
 
     private static EvaluationReason Missing(string code, string sentence) =>
         new(code, sentence, EvaluationSources.MissingInformation, ReasonEffect.NeedsReview);
-
-    private static string Capitalise(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 }

@@ -115,6 +115,12 @@ internal static class Format
 
     public static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    public static string Capitalise(string text) =>
+        string.IsNullOrEmpty(text) ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    public static string Plural(int count, string singular, string plural) =>
+        $"{Count(count)} {(count == 1 ? singular : plural)}";
+
     public static string TrialSubject(int number, string drug) =>
         string.IsNullOrWhiteSpace(drug) ? $"trial {Count(number)}" : $"trial {Count(number)} ({drug})";
 }

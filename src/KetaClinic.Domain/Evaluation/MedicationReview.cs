@@ -34,6 +34,12 @@ public static class MedicationReview
 {
     private const decimal DiazepamReferenceDoseMg = 10m;
 
+    private const string MaoiBloodPressureSource =
+        "Esketamine prescribing information: MAOIs raise blood pressure, monitor closely (REFERENCE.md §4)";
+
+    private const string BenzodiazepineSedationSource =
+        "Esketamine prescribing information: benzodiazepines and other CNS depressants add sedation (REFERENCE.md §4)";
+
     public static MedicationReviewResult Review(
         IReadOnlyList<CurrentMedication> medications,
         ConcomitantMedicationTable table,
@@ -60,7 +66,7 @@ public static class MedicationReview
                 var antidepressant = antidepressants.Find(name);
                 if (antidepressant?.Class == AntidepressantClass.Maoi)
                 {
-                    Flag(name, MedicationConcern.RaisesBloodPressure, antidepressant.Source + "; " + MaoiBloodPressureSource,
+                    Flag(name, MedicationConcern.RaisesBloodPressure, MaoiBloodPressureSource,
                         ReasonCodes.MedicationRaisesBloodPressure,
                         $"{name} is an MAOI, which raises blood pressure with ketamine; monitor blood pressure closely.");
                 }
@@ -72,7 +78,7 @@ public static class MedicationReview
             {
                 case ConcomitantCategory.Benzodiazepine:
                     loadKnown &= AddBenzodiazepine(medication, name, row);
-                    Flag(name, MedicationConcern.AddsSedation, row.Source, ReasonCodes.MedicationAddsSedation,
+                    Flag(name, MedicationConcern.AddsSedation, BenzodiazepineSedationSource, ReasonCodes.MedicationAddsSedation,
                         $"{name} is a benzodiazepine and adds sedation to ketamine.");
                     break;
                 case ConcomitantCategory.SedativeHypnotic:
@@ -111,7 +117,7 @@ public static class MedicationReview
         void Flag(string name, MedicationConcern concern, string source, string code, string sentence)
         {
             flags.Add(new MedicationFlag(name, concern, source));
-            reasons.Add(new EvaluationReason(code, sentence, source, ReasonEffect.Caution, name));
+            reasons.Add(new EvaluationReason(code, Format.Capitalise(sentence), source, ReasonEffect.Caution, name));
         }
 
         bool AddBenzodiazepine(CurrentMedication medication, string name, ConcomitantMedication row)
@@ -119,7 +125,7 @@ public static class MedicationReview
             if (medication.DailyDoseMg is not { } dose || dose <= 0m)
             {
                 reasons.Add(new EvaluationReason(ReasonCodes.BenzodiazepineDoseMissing,
-                    $"{name} is a benzodiazepine but has no valid daily dose, so the diazepam-equivalent load cannot be worked out.",
+                    $"{Format.Capitalise(name)} is a benzodiazepine but has no valid daily dose, so the diazepam-equivalent load cannot be worked out.",
                     EvaluationSources.MissingInformation, ReasonEffect.NeedsReview, name));
                 return false;
             }
@@ -150,7 +156,4 @@ public static class MedicationReview
             }
         }
     }
-
-    private const string MaoiBloodPressureSource =
-        "Esketamine prescribing information: MAOIs raise blood pressure, monitor closely (REFERENCE.md §4)";
 }

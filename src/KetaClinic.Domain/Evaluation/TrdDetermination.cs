@@ -50,8 +50,9 @@ public static class TrdRules
             : counted.Select(t => t.CatalogueEntry?.Name ?? DrugNames.Key(t.Drug)).Distinct(StringComparer.Ordinal).Count();
         var countedNumbers = counted.Select(t => t.Number).ToArray();
         var requirement = differentClasses
-            ? $"{Format.Count(required)} adequate failed trials in different classes are required"
-            : $"{Format.Count(required)} adequate failed trials of different drugs are required";
+            ? $"{Format.Count(required)} in different classes are required"
+            : $"{Format.Count(required)} of different drugs are required";
+        var findings = $"{Describe(counted, failedClasses, qualifying, differentClasses)}; {requirement}";
 
         if (trials.Count == 0)
         {
@@ -64,41 +65,34 @@ public static class TrdRules
         if (qualifying >= required)
         {
             return new(TrdStatus.Met, qualifying, required, differentClasses, failedClasses, countedNumbers, undetermined,
-                new(ReasonCodes.TrdMet,
-                    $"Treatment-resistant depression: {Describe(counted, failedClasses, differentClasses)}; {requirement}.",
-                    source, ReasonEffect.Information));
+                new(ReasonCodes.TrdMet, $"Treatment-resistant depression is established. {findings}.", source, ReasonEffect.Information));
         }
 
         // Each unclear trial could at best add one more drug or class: an upper bound on what review can change.
         if (qualifying + undetermined.Length >= required)
         {
-            var pending = string.Join(", ", trials.Where(t => t.Contribution == TrdContribution.Undetermined).Select(t => t.Subject));
+            var pending = trials.Where(t => t.Contribution == TrdContribution.Undetermined).Select(t => t.Subject).ToArray();
             return new(TrdStatus.Undetermined, qualifying, required, differentClasses, failedClasses, countedNumbers, undetermined,
                 new(ReasonCodes.TrdUndetermined,
-                    $"Treatment resistance is not settled: {Describe(counted, failedClasses, differentClasses)}, and {pending} need review before {requirement.Replace(" are required", " can be counted", StringComparison.Ordinal)}.",
+                    $"Treatment resistance is not settled. {findings}. {Format.Capitalise(string.Join(", ", pending))} {(pending.Length == 1 ? "needs" : "need")} review and could change this.",
                     source, ReasonEffect.NeedsReview));
         }
 
-        var sameClass = differentClasses && counted.Count >= required && failedClasses.Length < required
-            ? $" ({Format.Count(counted.Count)} failed trials, but only {Format.Count(failedClasses.Length)} {(failedClasses.Length == 1 ? "class" : "classes")})"
-            : string.Empty;
         return new(TrdStatus.NotMet, qualifying, required, differentClasses, failedClasses, countedNumbers, undetermined,
-            new(ReasonCodes.TrdNotMet,
-                $"Treatment resistance is not established: {Describe(counted, failedClasses, differentClasses)}{sameClass}; {requirement}.",
-                source, ReasonEffect.Blocks));
+            new(ReasonCodes.TrdNotMet, $"Treatment resistance is not established. {findings}.", source, ReasonEffect.Blocks));
     }
 
-    private static string Describe(List<TrialAssessment> counted, AntidepressantClass[] classes, bool differentClasses)
+    private static string Describe(List<TrialAssessment> counted, AntidepressantClass[] classes, int qualifying, bool differentClasses)
     {
         if (counted.Count == 0)
         {
-            return "no adequate failed trial in the current episode";
+            return "No adequate failed trial in the current episode";
         }
 
         var trials = string.Join(", ", counted.Select(t => t.Subject));
-        var noun = counted.Count == 1 ? "adequate failed trial" : "adequate failed trials";
-        return differentClasses
-            ? $"{Format.Count(counted.Count)} {noun} in the current episode ({trials}) in {string.Join(", ", classes.Select(c => c.DisplayName()))}"
-            : $"{Format.Count(counted.Count)} {noun} in the current episode ({trials})";
+        var coverage = differentClasses
+            ? $"{Format.Plural(classes.Length, "class", "classes")} ({string.Join(", ", classes.Select(c => c.DisplayName()))})"
+            : Format.Plural(qualifying, "distinct drug", "distinct drugs");
+        return $"Adequate failed trials in the current episode: {trials}, covering {coverage}";
     }
 }

@@ -54,11 +54,11 @@ public static class TrialAdequacyRules
 
         if (string.IsNullOrEmpty(drug))
         {
-            judge.Review(ReasonCodes.TrialDrugMissing, $"{Cap(subject)} has no drug name.", EvaluationSources.MissingInformation);
+            judge.Review(ReasonCodes.TrialDrugMissing, $"{Format.Capitalise(subject)} has no drug name.", EvaluationSources.MissingInformation);
         }
         else if (entry is null)
         {
-            drugClass = JudgeUnknownDrug(trial, drug, subject, judge);
+            drugClass = JudgeUnknownDrug(trial, subject, judge);
         }
 
         JudgeDose(trial, entry, subject, judge, settings);
@@ -74,31 +74,31 @@ public static class TrialAdequacyRules
         if (contribution == TrdContribution.Counts)
         {
             judge.Info(ReasonCodes.TrialFailed,
-                $"{Cap(subject)} was an adequate trial in the current episode without response; it counts toward treatment resistance.",
+                $"{Format.Capitalise(subject)} was an adequate trial in the current episode without response; it counts toward treatment resistance.",
                 EvaluationSources.TrdDefinition);
         }
 
         return new TrialAssessment(number, drug, entry, drugClass, adequacy, contribution, judge.Reasons);
     }
 
-    private static AntidepressantClass? JudgeUnknownDrug(AntidepressantTrial trial, string drug, string subject, Judge judge)
+    private static AntidepressantClass? JudgeUnknownDrug(AntidepressantTrial trial, string subject, Judge judge)
     {
         var confirmation = string.IsNullOrWhiteSpace(trial.PhysicianDoseConfirmation) ? null : trial.PhysicianDoseConfirmation.Trim();
         if (confirmation is null)
         {
             judge.Review(ReasonCodes.TrialDrugNotInCatalogue,
-                $"'{drug}' ({subject}) is not in the antidepressant catalogue; it counts only after a physician assigns its class and confirms the dose was adequate.",
+                $"{Format.Capitalise(subject)}: the drug is not in the antidepressant catalogue; it counts only after a physician assigns its class and confirms the dose was adequate.",
                 EvaluationSources.UnknownDrug);
             return trial.PhysicianAssignedClass;
         }
 
         judge.Info(ReasonCodes.TrialDrugConfirmedByPhysician,
-            $"'{drug}' ({subject}) is not in the catalogue; a physician confirmed the dose was adequate: \"{confirmation}\".",
+            $"{Format.Capitalise(subject)}: the drug is not in the catalogue; a physician confirmed the dose was adequate: \"{confirmation}\".",
             EvaluationSources.UnknownDrug);
         if (trial.PhysicianAssignedClass is null)
         {
             judge.Review(ReasonCodes.TrialClassMissing,
-                $"'{drug}' ({subject}) has no class assigned; a class is needed to compare trials.",
+                $"{Format.Capitalise(subject)}: the drug has no class assigned; a class is needed to compare trials.",
                 EvaluationSources.UnknownDrug);
         }
 
@@ -113,7 +113,7 @@ public static class TrialAdequacyRules
             // A physician's confirmation stands in for the dose of a drug the catalogue does not know.
             if (entry is not null)
             {
-                judge.Review(ReasonCodes.TrialDoseMissing, $"{Cap(subject)} has no maximum daily dose recorded.", EvaluationSources.MissingInformation);
+                judge.Review(ReasonCodes.TrialDoseMissing, $"{Format.Capitalise(subject)} has no maximum daily dose recorded.", EvaluationSources.MissingInformation);
             }
 
             return;
@@ -122,7 +122,7 @@ public static class TrialAdequacyRules
         if (dose <= 0m)
         {
             judge.Review(ReasonCodes.TrialDoseInvalid,
-                $"{Cap(subject)} has a daily dose of {Format.Mg(dose.Value)}, which is not a valid dose.",
+                $"{Format.Capitalise(subject)} has a daily dose of {Format.Mg(dose.Value)}, which is not a valid dose.",
                 EvaluationSources.MissingInformation);
             return;
         }
@@ -137,19 +137,19 @@ public static class TrialAdequacyRules
         if (dose >= implausibleFrom)
         {
             judge.Review(ReasonCodes.TrialDoseImplausible,
-                $"{Cap(subject)} records {Format.Mg(dose.Value)} a day, at least {Format.Number(settings.ImplausibleDoseMultiple.Value)} times the adequate dose of {Format.Mg(minimum)}; check the unit.",
+                $"{Format.Capitalise(subject)} records {Format.Mg(dose.Value)} a day, at least {Format.Number(settings.ImplausibleDoseMultiple.Value)} times the adequate dose of {Format.Mg(minimum)}; check the unit.",
                 settings.ImplausibleDoseMultiple.Source);
         }
         else if (dose < minimum)
         {
             judge.Fail(ReasonCodes.TrialDoseBelowMinimum,
-                $"{Cap(subject)} reached {Format.Mg(dose.Value)} a day, below the minimum adequate dose of {Format.Mg(minimum)}.",
+                $"{Format.Capitalise(subject)} reached {Format.Mg(dose.Value)} a day, below the minimum adequate dose of {Format.Mg(minimum)}.",
                 entry.Source);
         }
         else
         {
             judge.Info(ReasonCodes.TrialDoseAdequate,
-                $"{Cap(subject)} reached {Format.Mg(dose.Value)} a day, at or above the minimum adequate dose of {Format.Mg(minimum)}.",
+                $"{Format.Capitalise(subject)} reached {Format.Mg(dose.Value)} a day, at or above the minimum adequate dose of {Format.Mg(minimum)}.",
                 entry.Source);
         }
     }
@@ -160,24 +160,24 @@ public static class TrialAdequacyRules
         var minimum = settings.MinimumTrialWeeks;
         if (weeks is null)
         {
-            judge.Review(ReasonCodes.TrialDurationMissing, $"{Cap(subject)} has no duration at the maximum dose recorded.", EvaluationSources.MissingInformation);
+            judge.Review(ReasonCodes.TrialDurationMissing, $"{Format.Capitalise(subject)} has no duration at the maximum dose recorded.", EvaluationSources.MissingInformation);
         }
         else if (weeks < 0m)
         {
             judge.Review(ReasonCodes.TrialDurationInvalid,
-                $"{Cap(subject)} has a negative duration ({Format.Weeks(weeks.Value)}).",
+                $"{Format.Capitalise(subject)} has a negative duration ({Format.Weeks(weeks.Value)}).",
                 EvaluationSources.MissingInformation);
         }
         else if (weeks < minimum.Value)
         {
             judge.Fail(ReasonCodes.TrialDurationBelowMinimum,
-                $"{Cap(subject)} lasted {Format.Weeks(weeks.Value)} at that dose, shorter than the {Format.Weeks(minimum.Value)} required.",
+                $"{Format.Capitalise(subject)} lasted {Format.Weeks(weeks.Value)} at that dose, shorter than the {Format.Weeks(minimum.Value)} required.",
                 minimum.Source);
         }
         else
         {
             judge.Info(ReasonCodes.TrialDurationAdequate,
-                $"{Cap(subject)} lasted {Format.Weeks(weeks.Value)} at that dose, at least the {Format.Weeks(minimum.Value)} required.",
+                $"{Format.Capitalise(subject)} lasted {Format.Weeks(weeks.Value)} at that dose, at least the {Format.Weeks(minimum.Value)} required.",
                 minimum.Source);
         }
     }
@@ -187,21 +187,21 @@ public static class TrialAdequacyRules
         switch (trial.Outcome)
         {
             case null:
-                judge.Review(ReasonCodes.TrialOutcomeMissing, $"{Cap(subject)} has no outcome recorded.", EvaluationSources.MissingInformation);
+                judge.Review(ReasonCodes.TrialOutcomeMissing, $"{Format.Capitalise(subject)} has no outcome recorded.", EvaluationSources.MissingInformation);
                 break;
             case TrialOutcome.StoppedForNonAdherence:
                 judge.Fail(ReasonCodes.TrialNonAdherent,
-                    $"{Cap(subject)} was stopped for non-adherence, so the drug was not taken as prescribed; the trial is not adequate.",
+                    $"{Format.Capitalise(subject)} was stopped for non-adherence, so the drug was not taken as prescribed; the trial is not adequate.",
                     EvaluationSources.TrialAdherence);
                 break;
             case TrialOutcome.StoppedForSideEffects:
                 judge.Info(ReasonCodes.TrialStoppedForSideEffects,
-                    $"{Cap(subject)} was stopped for side effects; intolerance is not a failure to respond, so it does not count toward treatment resistance.",
+                    $"{Format.Capitalise(subject)} was stopped for side effects; intolerance is not a failure to respond, so it does not count toward treatment resistance.",
                     EvaluationSources.TrialAdherence);
                 break;
             case TrialOutcome.Response:
                 judge.Info(ReasonCodes.TrialResponded,
-                    $"{Cap(subject)} led to a response (at least 50 % improvement), so it does not count toward treatment resistance.",
+                    $"{Format.Capitalise(subject)} led to a response (at least 50 % improvement), so it does not count toward treatment resistance.",
                     EvaluationSources.TrdDefinition);
                 break;
             case TrialOutcome.NoResponse:
@@ -223,7 +223,7 @@ public static class TrialAdequacyRules
         else if (trial.InCurrentEpisode == false)
         {
             judge.Info(ReasonCodes.TrialOutsideCurrentEpisode,
-                $"{Cap(subject)} was in an earlier episode; only trials in the current episode count.",
+                $"{Format.Capitalise(subject)} was in an earlier episode; only trials in the current episode count.",
                 EvaluationSources.TrdDefinition);
         }
     }
@@ -242,8 +242,6 @@ public static class TrialAdequacyRules
             ? TrdContribution.Counts
             : TrdContribution.Undetermined;
     }
-
-    private static string Cap(string text) => string.IsNullOrEmpty(text) ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>Collects a trial's reasons and whether any made it inadequate or unclear.</summary>
     private sealed class Judge(string subject)

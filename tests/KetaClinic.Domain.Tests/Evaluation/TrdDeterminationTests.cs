@@ -33,7 +33,7 @@ public class TrdDeterminationTests
         Assert.Equal(1, finding.QualifyingFailures);
         Assert.Equal(ReasonCodes.TrdNotMet, finding.Reason.Code);
         Assert.Equal(ReasonEffect.Blocks, finding.Reason.Effect);
-        Assert.Contains("only 1 class", finding.Reason.Sentence, StringComparison.Ordinal);
+        Assert.Contains("covering 1 class (SSRI); 2 in different classes are required", finding.Reason.Sentence, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class TrdDeterminationTests
         Assert.Equal(TrdStatus.Undetermined, finding.Status);
         Assert.Equal([2], finding.UndeterminedTrials);
         Assert.Equal(ReasonEffect.NeedsReview, finding.Reason.Effect);
-        Assert.Contains("trial 2 (Hypericum extract)", finding.Reason.Sentence, StringComparison.Ordinal);
+        Assert.EndsWith("Trial 2 (Hypericum extract) needs review and could change this.", finding.Reason.Sentence, StringComparison.Ordinal);
     }
 
     [Fact]
