@@ -94,7 +94,7 @@ public static class EligibilityEvaluator
         if (onset > input.EvaluatedOn)
         {
             reasons.Add(Missing(ReasonCodes.EpisodeOnsetAfterEvaluation,
-                $"The recorded episode onset ({onset:yyyy-MM-dd}) is after the evaluation date ({input.EvaluatedOn:yyyy-MM-dd})."));
+                $"The recorded episode onset ({Format.Date(onset)}) is after the evaluation date ({Format.Date(input.EvaluatedOn)})."));
             return null;
         }
 

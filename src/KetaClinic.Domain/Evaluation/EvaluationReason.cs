@@ -115,6 +115,8 @@ internal static class Format
 
     public static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    public static string Date(DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     public static string Capitalise(string text) =>
         string.IsNullOrEmpty(text) ? text : char.ToUpperInvariant(text[0]) + text[1..];
 

@@ -99,7 +99,9 @@ public partial class EligibilityEvaluatorTests
         var result = Fixtures.Evaluate(Fixtures.EligiblePatient() with { CurrentEpisodeOnset = Fixtures.EvaluationDay.AddDays(1) });
 
         Assert.Equal(EligibilityDecision.NeedsReview, result.Decision);
-        Assert.Equal([ReasonCodes.EpisodeOnsetAfterEvaluation], result.ReasonsWith(ReasonEffect.NeedsReview).Codes());
+        var reason = Assert.Single(result.ReasonsWith(ReasonEffect.NeedsReview));
+        Assert.Equal(ReasonCodes.EpisodeOnsetAfterEvaluation, reason.Code);
+        Assert.Contains("(2025-03-11) is after the evaluation date (2025-03-10)", reason.Sentence, StringComparison.Ordinal);
     }
 
     [Fact]
