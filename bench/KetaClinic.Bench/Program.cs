@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(KetaClinic.Bench.AuditChainBenchmarks).Assembly).Run(args);

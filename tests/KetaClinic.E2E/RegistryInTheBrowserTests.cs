@@ -4,7 +4,7 @@ namespace KetaClinic.E2E;
 
 public sealed class RegistryInTheBrowserTests(RunningClinic clinic) : IClassFixture<RunningClinic>
 {
-    private static readonly PageWaitForURLOptions Wait = new() { Timeout = 20_000 };
+    private static readonly PageWaitForURLOptions Wait = new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit };
 
     [Fact]
     public async Task Front_desk_logs_in_registers_a_patient_finds_them_and_opens_the_record()

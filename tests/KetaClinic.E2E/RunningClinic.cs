@@ -46,6 +46,7 @@ public sealed class RunningClinic : IAsyncLifetime
         _app.BeginErrorReadLine();
         await WaitHealthy();
 
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -62,7 +63,10 @@ public sealed class RunningClinic : IAsyncLifetime
         await page.GotoAsync("/Account/Login");
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);
+        // Generous waits: CI runs the browser tests beside the other test assemblies on two cores.
+        page.SetDefaultTimeout(60_000);
         await page.ClickAsync("button[type=submit]");
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         return page;
     }
 
