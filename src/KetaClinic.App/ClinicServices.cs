@@ -29,7 +29,7 @@ public static class ClinicServices
         services.AddSingleton<ClinicDirectory>();
         services.AddSingleton<ClinicBootstrap>();
         services.AddSingleton<KetaClinic.App.Features.Auth.SignInAudit>();
-        services.AddScoped<KetaClinic.App.Features.Auth.ApiLogin>();
+        services.AddScoped<KetaClinic.App.Features.Auth.StaffSignIn>();
         services.AddHttpContextAccessor();
 
         services.AddIdentityCore<ClinicUser>(options =>

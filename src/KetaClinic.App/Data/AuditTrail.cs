@@ -13,7 +13,6 @@ public static class AuditActions
     public const string Update = "update";
     public const string Login = "login";
     public const string LoginFailed = "login-failed";
-    public const string Export = "export";
 }
 
 /// <summary>

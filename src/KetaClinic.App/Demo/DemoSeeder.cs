@@ -1,6 +1,7 @@
 using Bogus;
 using KetaClinic.App.Data;
 using KetaClinic.App.Security;
+using KetaClinic.Domain.Common;
 using KetaClinic.Domain.Patients;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -199,7 +200,7 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
             patient.AddAllergy(DeterministicGuid(settings.Seed, 40_000 + index), a.Substance, a.Reaction, a.Severity, "system:demo-seed", registeredAt);
         }
         var height = Math.Round((decimal)(female ? f.Random.Double(152, 178) : f.Random.Double(163, 193)), 1);
-        patient.RecordMeasurement(DeterministicGuid(settings.Seed, 50_000 + index), MeasurementKind.Height, height, registeredAt, MeasurementLimits.Default, "system:demo-seed", registeredAt);
+        patient.RecordHeight(DeterministicGuid(settings.Seed, 50_000 + index), new HeightCm(height), registeredAt, MeasurementLimits.Default, "system:demo-seed", registeredAt);
         var weight = Math.Round((decimal)f.Random.Double(50, 125), 1);
         var visits = f.Random.Int(1, 4);
         for (var v = 0; v < visits; v++)
@@ -209,7 +210,7 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
             {
                 break;
             }
-            patient.RecordMeasurement(DeterministicGuid(settings.Seed, 60_000 + (index * 10) + v), MeasurementKind.Weight, weight, at, MeasurementLimits.Default, "system:demo-seed", at);
+            patient.RecordWeight(DeterministicGuid(settings.Seed, 60_000 + (index * 10) + v), new WeightKg(weight), at, MeasurementLimits.Default, "system:demo-seed", at);
             weight = Math.Round(weight + (decimal)f.Random.Double(-2.5, 2.5), 1);
         }
         return patient;

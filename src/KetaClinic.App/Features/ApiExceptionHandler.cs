@@ -7,7 +7,7 @@ namespace KetaClinic.App.Features;
 /// Turns unreadable API requests (malformed JSON, a value of the wrong type) into a 400 problem naming the
 /// field, instead of an empty 400 or a 500.
 /// </summary>
-public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed partial class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -17,7 +17,9 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             return false;
         }
         var json = exception.InnerException as JsonException;
-        var field = json?.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+        var field = json?.Path is { Length: > 2 } path ? path.TrimStart('$', '.')
+            : ParameterName().Match(bad.Message) is { Success: true } m ? m.Groups[1].Value
+            : "body";
         var message = json is null ? bad.Message : $"{field} has a value that cannot be read: {FirstLine(json.Message)}";
         httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
         var details = new Microsoft.AspNetCore.Mvc.ProblemDetails
@@ -29,6 +31,10 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
         details.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }
+
+    // Minimal APIs word a failed query or route binding as: Failed to bind parameter "int? take" from "abc".
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"[^\"]* (\\w+)\"")]
+    private static partial System.Text.RegularExpressions.Regex ParameterName();
 
     private static string FirstLine(string text) => text.Split('\n')[0].Split(" Path:")[0];
 }

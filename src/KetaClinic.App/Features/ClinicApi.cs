@@ -17,7 +17,7 @@ public static class ClinicApi
     {
         var api = app.MapGroup("/api").WithTags("KetaClinic");
 
-        api.MapPost("/auth/login", (LoginRequest request, ApiLogin login, HttpContext http, CancellationToken ct) => login.LoginAsync(request, http, ct))
+        api.MapPost("/auth/login", ApiLogin.LoginAsync)
             .AllowAnonymous().RequireRateLimiting("login").WithName("Login");
         api.MapGet("/me", (ClaimsPrincipal user, HttpContext http) =>
             {

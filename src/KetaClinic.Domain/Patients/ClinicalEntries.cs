@@ -1,3 +1,5 @@
+using KetaClinic.Domain.Common;
+
 namespace KetaClinic.Domain.Patients;
 
 public sealed class Diagnosis
@@ -33,7 +35,7 @@ public sealed class Diagnosis
     {
         if (Status == DiagnosisStatus.EnteredInError)
         {
-            throw new InvalidOperationException("A diagnosis marked entered-in-error cannot change again.");
+            throw new DomainValidationException([new FieldError("status", "a diagnosis marked entered-in-error cannot change again.")]);
         }
         Status = status;
     }
@@ -72,7 +74,7 @@ public sealed class Allergy
     {
         if (Status == AllergyStatus.EnteredInError)
         {
-            throw new InvalidOperationException("An allergy marked entered-in-error cannot change again.");
+            throw new DomainValidationException([new FieldError("status", "an allergy marked entered-in-error cannot change again.")]);
         }
         Status = status;
     }

@@ -151,13 +151,30 @@ public sealed class Patient
         return allergy;
     }
 
-    public BodyMeasurement RecordMeasurement(Guid id, MeasurementKind kind, decimal value, DateTimeOffset measuredAt, MeasurementLimits limits, string recordedBy, DateTimeOffset now)
+    public BodyMeasurement RecordWeight(Guid id, WeightKg weight, DateTimeOffset measuredAt, MeasurementLimits limits, string recordedBy, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        return Record(id, MeasurementKind.Weight, weight.Value, limits.MinWeightKg, limits.MaxWeightKg, "kg", measuredAt, recordedBy, now);
+    }
+
+    public BodyMeasurement RecordHeight(Guid id, HeightCm height, DateTimeOffset measuredAt, MeasurementLimits limits, string recordedBy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return Record(id, MeasurementKind.Height, height.Value, limits.MinHeightCm, limits.MaxHeightCm, "cm", measuredAt, recordedBy, now);
+    }
+
+    /// <summary>The most recent weight, if any: weight-based dosing reads this and checks its age itself.</summary>
+    public (WeightKg Weight, DateTimeOffset MeasuredAt)? LatestWeight =>
+        Latest(MeasurementKind.Weight) is { } m ? (new WeightKg(m.Value), m.MeasuredAt) : null;
+
+    public (HeightCm Height, DateTimeOffset MeasuredAt)? LatestHeight =>
+        Latest(MeasurementKind.Height) is { } m ? (new HeightCm(m.Value), m.MeasuredAt) : null;
+
+    private BodyMeasurement? Latest(MeasurementKind kind) => _measurements.Where(m => m.Kind == kind).MaxBy(m => m.MeasuredAt);
+
+    private BodyMeasurement Record(Guid id, MeasurementKind kind, decimal value, decimal min, decimal max, string unit, DateTimeOffset measuredAt, string recordedBy, DateTimeOffset now)
+    {
         var v = new Validator();
-        var (min, max, unit) = kind == MeasurementKind.Weight
-            ? (limits.MinWeightKg, limits.MaxWeightKg, "kg")
-            : (limits.MinHeightCm, limits.MaxHeightCm, "cm");
         if (value < min || value > max)
         {
             v.Add("value", $"{kind.ToString().ToLowerInvariant()} must be between {min} and {max} {unit}.");
@@ -176,10 +193,6 @@ public sealed class Patient
         Touch(now);
         return measurement;
     }
-
-    /// <summary>The most recent weight, if any: weight-based dosing reads this and checks its age itself.</summary>
-    public BodyMeasurement? LatestWeight => _measurements.Where(m => m.Kind == MeasurementKind.Weight).MaxBy(m => m.MeasuredAt);
-    public BodyMeasurement? LatestHeight => _measurements.Where(m => m.Kind == MeasurementKind.Height).MaxBy(m => m.MeasuredAt);
 
     public int AgeOn(DateOnly day)
     {

@@ -132,7 +132,8 @@ public sealed class PatientAggregateTests
         var p = NewPatient();
         var d = p.AddDiagnosis(Guid.NewGuid(), "F41.1", null, null, Today, "u", Now);
         p.ChangeDiagnosisStatus(d.Id, DiagnosisStatus.EnteredInError, Now);
-        Assert.Throws<InvalidOperationException>(() => p.ChangeDiagnosisStatus(d.Id, DiagnosisStatus.Active, Now));
+        var ex = Assert.Throws<DomainValidationException>(() => p.ChangeDiagnosisStatus(d.Id, DiagnosisStatus.Active, Now));
+        Assert.Equal("status", Assert.Single(ex.Errors).Field);
     }
 
     [Theory]
@@ -142,7 +143,10 @@ public sealed class PatientAggregateTests
     [InlineData(MeasurementKind.Weight, 70.25)]
     public void Implausible_measurements_are_refused_naming_value(MeasurementKind kind, double value)
     {
-        var ex = Assert.Throws<DomainValidationException>(() => NewPatient().RecordMeasurement(Guid.NewGuid(), kind, (decimal)value, Now, MeasurementLimits.Default, "u", Now));
+        var patient = NewPatient();
+        var ex = Assert.Throws<DomainValidationException>(() => kind == MeasurementKind.Weight
+            ? patient.RecordWeight(Guid.NewGuid(), new WeightKg((decimal)value), Now, MeasurementLimits.Default, "u", Now)
+            : patient.RecordHeight(Guid.NewGuid(), new HeightCm((decimal)value), Now, MeasurementLimits.Default, "u", Now));
         Assert.All(ex.Errors, e => Assert.Equal("value", e.Field));
     }
 
@@ -150,9 +154,10 @@ public sealed class PatientAggregateTests
     public void The_latest_weight_is_the_most_recently_measured_not_the_last_entered()
     {
         var p = NewPatient();
-        p.RecordMeasurement(Guid.NewGuid(), MeasurementKind.Weight, 80m, Now.AddDays(-1), MeasurementLimits.Default, "u", Now);
-        p.RecordMeasurement(Guid.NewGuid(), MeasurementKind.Weight, 82m, Now.AddDays(-30), MeasurementLimits.Default, "u", Now);
-        Assert.Equal(80m, p.LatestWeight!.Value);
+        p.RecordWeight(Guid.NewGuid(), new WeightKg(80m), Now.AddDays(-1), MeasurementLimits.Default, "u", Now);
+        p.RecordWeight(Guid.NewGuid(), new WeightKg(82m), Now.AddDays(-30), MeasurementLimits.Default, "u", Now);
+        Assert.Equal(new WeightKg(80m), p.LatestWeight!.Value.Weight);
+        Assert.Equal(Now.AddDays(-1), p.LatestWeight!.Value.MeasuredAt);
     }
 
     [Fact]

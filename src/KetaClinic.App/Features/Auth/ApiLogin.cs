@@ -23,11 +23,42 @@ public sealed class SignInAudit(IServiceScopeFactory scopes, AuditTrail audit)
     }
 }
 
-/// <summary>POST /api/auth/login: email and password in, a bearer token out (ASP.NET Core Identity's token format).</summary>
-public sealed class ApiLogin(SignInManager<ClinicUser> signIn, SignInAudit signInAudit)
+public sealed record SignInOutcome(bool Succeeded, string? Problem);
+
+/// <summary>
+/// Password sign-in for staff, shared by the login page (cookie) and the API (bearer token): lockout counts
+/// every failure, and every attempt, good or bad, is audited.
+/// </summary>
+public sealed class StaffSignIn(SignInManager<ClinicUser> signIn, SignInAudit signInAudit)
 {
-    public async Task<IResult> LoginAsync(LoginRequest request, HttpContext http, CancellationToken ct)
+    public const string BadCredentials = "The email or password is not correct.";
+    public const string LockedOut = "This account is locked after repeated failed attempts. Try again in 15 minutes or ask an administrator to unlock it.";
+
+    public async Task<SignInOutcome> PasswordAsync(string email, string password, string scheme, string? remoteAddress, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(email);
+        var user = await signIn.UserManager.FindByEmailAsync(email.Trim());
+        signIn.AuthenticationScheme = scheme;
+        var result = user is null
+            ? SignInResult.Failed
+            : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            await signInAudit.RecordAsync(email, user, true, null, remoteAddress, ct);
+            return new SignInOutcome(true, null);
+        }
+        var reason = result.IsLockedOut ? "locked-out" : result.IsNotAllowed ? "not-allowed" : "bad-credentials";
+        await signInAudit.RecordAsync(email, user, false, reason, remoteAddress, ct);
+        return new SignInOutcome(false, result.IsLockedOut ? LockedOut : BadCredentials);
+    }
+}
+
+/// <summary>POST /api/auth/login: email and password in, a bearer token out (ASP.NET Core Identity's token format).</summary>
+public static class ApiLogin
+{
+    public static async Task<IResult> LoginAsync(LoginRequest request, StaffSignIn signIn, HttpContext http, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(signIn);
         ArgumentNullException.ThrowIfNull(http);
         if (string.IsNullOrWhiteSpace(request?.Email) || string.IsNullOrEmpty(request.Password))
         {
@@ -36,23 +67,11 @@ public sealed class ApiLogin(SignInManager<ClinicUser> signIn, SignInAudit signI
                 [string.IsNullOrWhiteSpace(request?.Email) ? "email" : "password"] = ["email and password are required."],
             });
         }
-        var remote = http.Connection.RemoteIpAddress?.ToString();
-        var user = await signIn.UserManager.FindByEmailAsync(request.Email.Trim());
-        signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
-        var result = user is null
-            ? SignInResult.Failed
-            : await signIn.PasswordSignInAsync(user, request.Password, isPersistent: false, lockoutOnFailure: true);
-        if (!result.Succeeded)
-        {
-            var reason = result.IsLockedOut ? "locked-out" : result.IsNotAllowed ? "not-allowed" : "bad-credentials";
-            await signInAudit.RecordAsync(request.Email, user, false, reason, remote, ct);
-            return TypedResults.Problem(
-                result.IsLockedOut ? "The account is locked after repeated failed attempts. Try again later or ask an administrator." : "The email or password is not correct.",
-                statusCode: StatusCodes.Status401Unauthorized, title: "Login failed");
-        }
-        await signInAudit.RecordAsync(request.Email, user, true, null, remote, ct);
-        // The bearer handler has written the token response.
-        return TypedResults.Empty;
+        var outcome = await signIn.PasswordAsync(request.Email, request.Password, IdentityConstants.BearerScheme, http.Connection.RemoteIpAddress?.ToString(), ct);
+        // On success the bearer handler has already written the token response.
+        return outcome.Succeeded
+            ? TypedResults.Empty
+            : TypedResults.Problem(outcome.Problem, statusCode: StatusCodes.Status401Unauthorized, title: "Login failed");
     }
 }
 

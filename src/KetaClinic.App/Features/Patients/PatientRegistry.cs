@@ -155,7 +155,7 @@ public sealed class PatientRegistry(IDbContextFactory<ClinicDbContext> dbFactory
         {
             return Result<PatientRecord>.Invalid(errors);
         }
-        return await ChangeAsync(id, actor, "demographics", (patient, now) =>
+        return await ChangeAsync(id, actor, Permissions.PatientsWrite, "demographics", (patient, now) =>
         {
             if (!string.IsNullOrWhiteSpace(request.Details.Mrn) && Mrn.Normalize(request.Details.Mrn) != patient.Mrn)
             {
@@ -167,100 +167,74 @@ public sealed class PatientRegistry(IDbContextFactory<ClinicDbContext> dbFactory
         }, ct);
     }
 
-    public Task<Result<PatientRecord>> AddDiagnosisAsync(Guid id, AddDiagnosisRequest request, Actor actor, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.Can(Permissions.DiagnosesWrite))
-        {
-            return Task.FromResult(Result<PatientRecord>.Forbidden());
-        }
-        return ChangeAsync(id, actor, "diagnosis", (patient, now) =>
+    public Task<Result<PatientRecord>> AddDiagnosisAsync(Guid id, AddDiagnosisRequest request, Actor actor, CancellationToken ct) =>
+        ChangeAsync(id, actor, Permissions.DiagnosesWrite, "diagnosis", (patient, now) =>
         {
             var d = patient.AddDiagnosis(Guid.CreateVersion7(now), request?.Code ?? string.Empty, request?.Description, request?.OnsetDate, Today, actor.UserId, now);
             return new { diagnosisId = d.Id, d.Code };
         }, ct);
-    }
 
-    public Task<Result<PatientRecord>> ChangeDiagnosisStatusAsync(Guid id, Guid diagnosisId, ChangeStatusRequest request, Actor actor, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.Can(Permissions.DiagnosesWrite))
+    public Task<Result<PatientRecord>> ChangeDiagnosisStatusAsync(Guid id, Guid diagnosisId, ChangeStatusRequest request, Actor actor, CancellationToken ct) =>
+        ChangeAsync(id, actor, Permissions.DiagnosesWrite, "diagnosis", (patient, now) =>
         {
-            return Task.FromResult(Result<PatientRecord>.Forbidden());
-        }
-        if (!PatientMapping.TryParseKebab<DiagnosisStatus>(request?.Status, out var status))
-        {
-            return Task.FromResult(Result<PatientRecord>.Invalid("status", "must be one of active, resolved, entered-in-error."));
-        }
-        return ChangeAsync(id, actor, "diagnosis", (patient, now) =>
-        {
-            var d = patient.ChangeDiagnosisStatus(diagnosisId, status, now);
-            return new { diagnosisId = d.Id, status = PatientMapping.Kebab(status.ToString()) };
+            var status = Parse<DiagnosisStatus>("status", request?.Status, required: true);
+            return new { diagnosisId = patient.ChangeDiagnosisStatus(diagnosisId, status, now).Id, status = PatientMapping.Kebab(status.ToString()) };
         }, ct);
-    }
 
-    public Task<Result<PatientRecord>> AddAllergyAsync(Guid id, AddAllergyRequest request, Actor actor, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.Can(Permissions.ClinicalWrite))
+    public Task<Result<PatientRecord>> AddAllergyAsync(Guid id, AddAllergyRequest request, Actor actor, CancellationToken ct) =>
+        ChangeAsync(id, actor, Permissions.ClinicalWrite, "allergy", (patient, now) =>
         {
-            return Task.FromResult(Result<PatientRecord>.Forbidden());
-        }
-        var severity = AllergySeverity.Unknown;
-        if (!string.IsNullOrWhiteSpace(request?.Severity) && !PatientMapping.TryParseKebab(request.Severity, out severity))
-        {
-            return Task.FromResult(Result<PatientRecord>.Invalid("severity", "must be one of mild, moderate, severe, unknown."));
-        }
-        return ChangeAsync(id, actor, "allergy", (patient, now) =>
-        {
+            var severity = Parse("severity", request?.Severity, required: false, fallback: AllergySeverity.Unknown);
             var a = patient.AddAllergy(Guid.CreateVersion7(now), request?.Substance ?? string.Empty, request?.Reaction, severity, actor.UserId, now);
             return new { allergyId = a.Id, a.Substance };
         }, ct);
-    }
 
-    public Task<Result<PatientRecord>> ChangeAllergyStatusAsync(Guid id, Guid allergyId, ChangeStatusRequest request, Actor actor, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.Can(Permissions.ClinicalWrite))
+    public Task<Result<PatientRecord>> ChangeAllergyStatusAsync(Guid id, Guid allergyId, ChangeStatusRequest request, Actor actor, CancellationToken ct) =>
+        ChangeAsync(id, actor, Permissions.ClinicalWrite, "allergy", (patient, now) =>
         {
-            return Task.FromResult(Result<PatientRecord>.Forbidden());
-        }
-        if (!PatientMapping.TryParseKebab<AllergyStatus>(request?.Status, out var status))
-        {
-            return Task.FromResult(Result<PatientRecord>.Invalid("status", "must be one of active, inactive, entered-in-error."));
-        }
-        return ChangeAsync(id, actor, "allergy", (patient, now) =>
-        {
-            var a = patient.ChangeAllergyStatus(allergyId, status, now);
-            return new { allergyId = a.Id, status = PatientMapping.Kebab(status.ToString()) };
+            var status = Parse<AllergyStatus>("status", request?.Status, required: true);
+            return new { allergyId = patient.ChangeAllergyStatus(allergyId, status, now).Id, status = PatientMapping.Kebab(status.ToString()) };
         }, ct);
-    }
 
-    public Task<Result<PatientRecord>> RecordMeasurementAsync(Guid id, RecordMeasurementRequest request, Actor actor, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.Can(Permissions.ClinicalWrite))
+    public Task<Result<PatientRecord>> RecordMeasurementAsync(Guid id, RecordMeasurementRequest request, Actor actor, CancellationToken ct) =>
+        ChangeAsync(id, actor, Permissions.ClinicalWrite, "measurement", (patient, now) =>
         {
-            return Task.FromResult(Result<PatientRecord>.Forbidden());
-        }
-        if (!PatientMapping.TryParseKebab<MeasurementKind>(request?.Kind, out var kind))
-        {
-            return Task.FromResult(Result<PatientRecord>.Invalid("kind", "must be weight or height."));
-        }
-        if (request!.Value is not { } value)
-        {
-            return Task.FromResult(Result<PatientRecord>.Invalid("value", "is required."));
-        }
-        return ChangeAsync(id, actor, "measurement", (patient, now) =>
-        {
-            var m = patient.RecordMeasurement(Guid.CreateVersion7(now), kind, value, request.MeasuredAt ?? now, settings.MeasurementLimits, actor.UserId, now);
+            var kind = Parse<MeasurementKind>("kind", request?.Kind, required: true);
+            if (request!.Value is not { } value)
+            {
+                throw new DomainValidationException([new FieldError("value", "is required.")]);
+            }
+            var measuredAt = request.MeasuredAt ?? now;
+            var m = kind == MeasurementKind.Weight
+                ? patient.RecordWeight(Guid.CreateVersion7(now), new WeightKg(value), measuredAt, settings.MeasurementLimits, actor.UserId, now)
+                : patient.RecordHeight(Guid.CreateVersion7(now), new HeightCm(value), measuredAt, settings.MeasurementLimits, actor.UserId, now);
             return new { measurementId = m.Id, kind = PatientMapping.Kebab(kind.ToString()), m.Value };
         }, ct);
+
+    /// <summary>An enum as the API spells it (kebab-case); an unknown value is a field error listing the allowed ones.</summary>
+    private static TEnum Parse<TEnum>(string field, string? text, bool required, TEnum fallback = default)
+        where TEnum : struct, Enum
+    {
+        if (!required && string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+        if (PatientMapping.TryParseKebab<TEnum>(text, out var value))
+        {
+            return value;
+        }
+        var allowed = string.Join(", ", Enum.GetNames<TEnum>().Select(PatientMapping.Kebab));
+        throw new DomainValidationException([new FieldError(field, $"must be one of {allowed}.")]);
     }
 
-    /// <summary>Loads the patient for change, applies it, audits it, saves it: all or nothing.</summary>
-    private async Task<Result<PatientRecord>> ChangeAsync(Guid id, Actor actor, string part, Func<Patient, DateTimeOffset, object> change, CancellationToken ct)
+    /// <summary>Checks the permission, loads the patient for change, applies it, audits it, saves it: all or nothing.</summary>
+    private async Task<Result<PatientRecord>> ChangeAsync(Guid id, Actor actor, string permission, string part, Func<Patient, DateTimeOffset, object> change, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.Can(permission))
+        {
+            return Result<PatientRecord>.Forbidden();
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
         var patient = await Load(db, id, includeClinical: true, tracking: true, ct);
@@ -284,10 +258,6 @@ public sealed class PatientRegistry(IDbContextFactory<ClinicDbContext> dbFactory
         catch (KeyNotFoundException ex)
         {
             return Result<PatientRecord>.NotFound(ex.Message);
-        }
-        catch (InvalidOperationException ex)
-        {
-            return Result<PatientRecord>.Invalid("status", ex.Message);
         }
         await audit.RecordAsync(db, actor, AuditActions.Update, RecordType, id.ToString(), id, new { part, change = details }, ct);
         try
