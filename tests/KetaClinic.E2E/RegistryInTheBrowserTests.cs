@@ -77,4 +77,80 @@ public sealed class RegistryInTheBrowserTests(RunningClinic clinic) : IClassFixt
         await Assertions.Expect(page.Locator("[data-testid=chain-status]")).ToContainTextAsync("Chain intact");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task A_physician_records_a_diagnosis_an_allergy_and_a_weight_on_the_record()
+    {
+        var page = await clinic.LoginAsync("physician@demo.clinic");
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        await page.GotoAsync("/patients/new");
+        var family = "Haddad" + Guid.NewGuid().ToString("N")[..5];
+        await page.FillAsync("#legalGivenName", "Rami");
+        await page.FillAsync("#legalFamilyName", family);
+        await page.FillAsync("#dateOfBirth", "1971-04-09");
+        await page.SelectOptionAsync("#sex", "male");
+        await page.FillAsync("#email", "rami@example.org");
+        await page.ClickAsync("[data-testid=save-patient]");
+        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/patients/[0-9a-f-]{36}$"), Wait);
+
+        // A malformed ICD-10-CM code: the message sits beside the code field and nothing is added.
+        await page.FillAsync("#dx-code", "DEPRESSION");
+        await page.ClickAsync("[data-testid=add-diagnosis]");
+        await Assertions.Expect(page.Locator("#dx-code ~ .field-error")).ToContainTextAsync("ICD-10-CM");
+        await Assertions.Expect(page.Locator("[data-testid=diagnoses] tbody tr")).ToHaveCountAsync(0);
+
+        await page.FillAsync("#dx-code", "F33.2");
+        await page.FillAsync("#dx-description", "MDD, recurrent, severe");
+        await page.ClickAsync("[data-testid=add-diagnosis]");
+        await Assertions.Expect(page.Locator("[data-testid=diagnoses] tbody tr")).ToContainTextAsync("F33.2");
+
+        await page.FillAsync("#allergy-substance", "Penicillin");
+        await page.ClickAsync("[data-testid=add-allergy]");
+        await Assertions.Expect(page.Locator(".allergy-flag")).ToContainTextAsync("Penicillin");
+
+        await page.FillAsync("#m-value", "81.4");
+        await page.ClickAsync("[data-testid=record-measurement]");
+        await Assertions.Expect(page.Locator("[data-testid=measurements] tbody tr")).ToContainTextAsync("81.4 kg");
+
+        // Everything survives a reload: it was saved, not only shown.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("[data-testid=diagnoses] tbody tr")).ToContainTextAsync("F33.2");
+        await Assertions.Expect(page.Locator("[data-testid=measurements] tbody tr")).ToContainTextAsync("81.4 kg");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_front_desk_sees_contacts_but_not_diagnoses()
+    {
+        var page = await clinic.LoginAsync("frontdesk@demo.clinic");
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        await page.GotoAsync("/patients");
+        await page.FillAsync("#q", "a");
+        await page.ClickAsync("[data-testid=search]");
+        await page.Locator("[data-testid=results] a").First.ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=companion]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=diagnoses]")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_administrator_adds_a_user_and_a_weak_password_is_explained_beside_the_field()
+    {
+        var page = await clinic.LoginAsync("admin@demo.clinic");
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        await page.GotoAsync("/admin/users");
+        var email = $"new-nurse-{Guid.NewGuid():N}@clinic.example";
+        await page.FillAsync("#new-name", "Nia Nurse");
+        await page.FillAsync("#new-email", email);
+        await page.SelectOptionAsync("#new-role", "Nurse");
+        await page.FillAsync("#new-password", "short");
+        await page.ClickAsync("[data-testid=add-user]");
+        await Assertions.Expect(page.Locator("#new-password ~ .field-error").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=users]")).Not.ToContainTextAsync(email);
+
+        await page.FillAsync("#new-password", "Nia-Passphrase-2026");
+        await page.ClickAsync("[data-testid=add-user]");
+        await Assertions.Expect(page.Locator("[data-testid=users]")).ToContainTextAsync(email);
+        await page.Context.CloseAsync();
+    }
 }
