@@ -8,7 +8,7 @@ public sealed class ClinicSettings
     public const string Section = "Clinic";
 
     /// <summary>The clinic's IANA time zone: "today" for date-of-birth and onset checks is the clinic's day.</summary>
-    public string TimeZone { get; set; } = "America/New_York";
+    public string TimeZone { get; set; } = "America/Chicago";
 
     public string Name { get; set; } = "KetaClinic";
 
