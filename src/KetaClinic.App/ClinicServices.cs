@@ -3,7 +3,9 @@ using KetaClinic.App.Demo;
 using KetaClinic.App.Features.Audit;
 using KetaClinic.App.Features.Clinic;
 using KetaClinic.App.Features.Patients;
+using KetaClinic.App.Features.Measurement;
 using KetaClinic.App.Features.Users;
+using KetaClinic.App.Realtime;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,6 +30,15 @@ public static class ClinicServices
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<ClinicDirectory>();
         services.AddSingleton<ClinicBootstrap>();
+        var measurement = configuration.GetSection(MeasurementSettings.Section).Get<MeasurementSettings>() ?? new MeasurementSettings();
+        services.AddSingleton(measurement);
+        var dataDirectory = configuration["Data:Directory"] ?? DatabaseSettings.DefaultDataDirectory;
+        services.AddSingleton(_ => ClinicInstruments.Load(measurement, Path.IsPathRooted(dataDirectory) ? dataDirectory : Path.Combine(contentRoot, dataDirectory)));
+        services.AddSingleton<ClinicNotifier>();
+        services.AddSingleton<IPatientMessenger, LoggingPatientMessenger>();
+        services.AddSingleton<OutcomeProjector>();
+        services.AddSingleton<Measurements>();
+        services.AddSingleton<OutcomeQueries>();
         services.AddSingleton<KetaClinic.App.Features.Auth.SignInAudit>();
         services.AddScoped<KetaClinic.App.Features.Auth.StaffSignIn>();
         services.AddHttpContextAccessor();

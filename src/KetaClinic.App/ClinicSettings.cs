@@ -12,6 +12,9 @@ public sealed class ClinicSettings
 
     public string Name { get; set; } = "KetaClinic";
 
+    /// <summary>The address patients reach the clinic at, used in links sent to them.</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:5000";
+
     public MeasurementLimits MeasurementLimits { get; set; } = MeasurementLimits.Default;
 
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);

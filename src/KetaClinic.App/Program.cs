@@ -77,6 +77,13 @@ builder.Services.AddRateLimiter(options =>
     options.AddPolicy("login", ctx => RateLimitPartition.GetFixedWindowLimiter(
         ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
         _ => new FixedWindowRateLimiterOptions { PermitLimit = builder.Configuration.GetValue("Security:LoginAttemptsPerMinute", 30), Window = TimeSpan.FromMinutes(1) }));
+    // Pages and endpoints anyone can reach without an account (questionnaire links) are limited per address.
+    var publicPerMinute = builder.Configuration.GetValue("Security:PublicRequestsPerMinute", 30);
+    options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+        PublicPaths.IsPublic(ctx.Request.Path)
+            ? RateLimitPartition.GetFixedWindowLimiter("public:" + (ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = publicPerMinute, Window = TimeSpan.FromMinutes(1) })
+            : RateLimitPartition.GetNoLimiter("staff"));
 });
 
 var app = builder.Build();

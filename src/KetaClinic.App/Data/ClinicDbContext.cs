@@ -16,6 +16,12 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
     public DbSet<BodyMeasurement> BodyMeasurements => Set<BodyMeasurement>();
     public DbSet<Location> Locations => Set<Location>();
     public DbSet<Chair> Chairs => Set<Chair>();
+    public DbSet<TreatmentCourse> TreatmentCourses => Set<TreatmentCourse>();
+    public DbSet<TreatmentSession> TreatmentSessions => Set<TreatmentSession>();
+    public DbSet<InstrumentResponse> InstrumentResponses => Set<InstrumentResponse>();
+    public DbSet<PatientLink> PatientLinks => Set<PatientLink>();
+    public DbSet<SafetyAlert> SafetyAlerts => Set<SafetyAlert>();
+    public DbSet<CourseOutcomeRow> CourseOutcomes => Set<CourseOutcomeRow>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
@@ -135,6 +141,8 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.HasIndex(c => new { c.LocationId, c.Name }).IsUnique();
         });
 
+        ConfigureMeasurement(builder);
+
         builder.Entity<AuditEntry>(e =>
         {
             e.HasKey(a => a.Sequence);
@@ -161,6 +169,96 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
         });
 
         ApplySnakeCaseNames(builder);
+    }
+
+    private static void ConfigureMeasurement(ModelBuilder builder)
+    {
+        builder.Entity<TreatmentCourse>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.Property(c => c.Route).HasMaxLength(30).IsRequired();
+            e.Property(c => c.ProtocolCode).HasMaxLength(40).IsRequired();
+            e.Property(c => c.Status).HasMaxLength(20).IsRequired();
+            e.HasOne<Patient>().WithMany().HasForeignKey(c => c.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Location>().WithMany().HasForeignKey(c => c.LocationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<TreatmentSession>(e =>
+        {
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Id).ValueGeneratedNever();
+            e.Property(s => s.Status).HasMaxLength(20).IsRequired();
+            e.HasOne<TreatmentCourse>().WithMany().HasForeignKey(s => s.CourseId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Patient>().WithMany().HasForeignKey(s => s.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(s => new { s.PatientId, s.ScheduledStart });
+            e.HasIndex(s => new { s.LocationId, s.ScheduledStart });
+        });
+
+        builder.Entity<InstrumentResponse>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.Property(r => r.InstrumentId).HasMaxLength(40).IsRequired();
+            e.Property(r => r.InstrumentVersion).HasMaxLength(20).IsRequired();
+            e.Property(r => r.Answers).IsRequired();
+            e.Property(r => r.SeverityCode).HasMaxLength(40);
+            e.Property(r => r.SeverityDisplay).HasMaxLength(100);
+            e.Property(r => r.Flags).HasMaxLength(200).IsRequired();
+            e.Property(r => r.TriageLevel).HasMaxLength(20);
+            e.Property(r => r.LoincPanel).HasMaxLength(20);
+            e.Property(r => r.LoincTotal).HasMaxLength(20);
+            e.Property(r => r.RecordedBy).HasMaxLength(450).IsRequired();
+            e.Property(r => r.RecordedByName).HasMaxLength(256).IsRequired();
+            e.Property(r => r.Source).HasMaxLength(20).IsRequired();
+            e.HasOne<Patient>().WithMany().HasForeignKey(r => r.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(r => new { r.PatientId, r.InstrumentId, r.TakenAt });
+        });
+
+        builder.Entity<PatientLink>(e =>
+        {
+            e.HasKey(l => l.Id);
+            e.Property(l => l.Id).ValueGeneratedNever();
+            e.Property(l => l.TokenHash).HasMaxLength(64).IsRequired();
+            e.HasIndex(l => l.TokenHash).IsUnique();
+            e.Property(l => l.InstrumentId).HasMaxLength(40).IsRequired();
+            e.Property(l => l.CreatedBy).HasMaxLength(450).IsRequired();
+            e.Property(l => l.CreatedByName).HasMaxLength(256).IsRequired();
+            e.Property(l => l.SentVia).HasMaxLength(20).IsRequired();
+            e.Property(l => l.SentTo).HasMaxLength(254);
+            e.HasOne<Patient>().WithMany().HasForeignKey(l => l.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(l => new { l.PatientId, l.CreatedAt });
+        });
+
+        builder.Entity<SafetyAlert>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).ValueGeneratedNever();
+            e.Property(a => a.Kind).HasMaxLength(40).IsRequired();
+            e.Property(a => a.Severity).HasMaxLength(20).IsRequired();
+            e.Property(a => a.Message).HasMaxLength(300).IsRequired();
+            e.Property(a => a.AcknowledgedBy).HasMaxLength(450);
+            e.Property(a => a.AcknowledgedByName).HasMaxLength(256);
+            e.Property(a => a.ActionTaken).HasMaxLength(40);
+            e.Property(a => a.Note).HasMaxLength(1000);
+            e.HasOne<Patient>().WithMany().HasForeignKey(a => a.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(a => new { a.PatientId, a.RaisedAt });
+            e.HasIndex(a => a.AcknowledgedAt);
+        });
+
+        builder.Entity<CourseOutcomeRow>(e =>
+        {
+            e.ToTable("course_outcomes");
+            e.HasKey(o => new { o.CourseId, o.InstrumentId });
+            e.Property(o => o.InstrumentId).HasMaxLength(40);
+            e.Property(o => o.Route).HasMaxLength(30).IsRequired();
+            e.Property(o => o.ProtocolCode).HasMaxLength(40).IsRequired();
+            e.Property(o => o.DiagnosisCode).HasMaxLength(8);
+            e.Property(o => o.Status).HasMaxLength(20).IsRequired();
+            e.Property(o => o.ChangePercent).HasPrecision(6, 1);
+            e.HasOne<TreatmentCourse>().WithMany().HasForeignKey(o => o.CourseId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(o => new { o.InstrumentId, o.CourseStartedAt });
+        });
     }
 
     /// <summary>snake_case names everywhere so hand-written SQL reads the same on SQLite and PostgreSQL.</summary>

@@ -89,6 +89,8 @@ public static class ClinicApi
                 (await audit.VerifyAsync(ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.AuditRead).WithName("VerifyAudit");
 
+        Measurement.MeasurementApi.Map(api);
+
         api.MapGet("/locations", async (ClinicDirectory directory, HttpContext http, CancellationToken ct) =>
                 (await directory.LocationsAsync(ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.ClinicRead).WithName("ListLocations");

@@ -26,6 +26,12 @@ public static class Permissions
     public const string UsersManage = "users.manage";
     public const string AuditRead = "audit.read";
     public const string ClinicRead = "clinic.read";
+    public const string MeasuresRead = "measures.read";
+    public const string MeasuresWrite = "measures.write";
+    public const string LinksIssue = "links.issue";
+    public const string AlertsRead = "alerts.read";
+    public const string AlertsAcknowledge = "alerts.acknowledge";
+    public const string OutcomesReport = "outcomes.report";
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
@@ -37,6 +43,14 @@ public static class Permissions
         [UsersManage] = [ClinicRoles.Administrator],
         [AuditRead] = [ClinicRoles.Administrator],
         [ClinicRead] = [ClinicRoles.Administrator, ClinicRoles.Physician, ClinicRoles.Nurse, ClinicRoles.FrontDesk],
+        [MeasuresRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        [MeasuresWrite] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        // The front desk checks patients in and hands out questionnaire links, but never sees the answers.
+        [LinksIssue] = [ClinicRoles.Physician, ClinicRoles.Nurse, ClinicRoles.FrontDesk],
+        [AlertsRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        [AlertsAcknowledge] = [ClinicRoles.Physician],
+        // Aggregate rates only, no patient is named: the administrator runs the clinic on these figures.
+        [OutcomesReport] = [ClinicRoles.Administrator, ClinicRoles.Physician, ClinicRoles.Nurse],
     };
 
     public static bool Allows(string permission, IEnumerable<string> roles) =>

@@ -154,6 +154,36 @@ public static class InstrumentScorer
     private static int ItemScore(InstrumentDefinition definition, string itemId, Dictionary<string, int> accepted) =>
         definition.FindItem(itemId)!.FindOption(accepted[itemId])!.Score!.Value;
 
+    /// <summary>
+    /// Whether a form should show the item given the answers so far (skip logic): an item whose condition depends on
+    /// an unanswered item stays hidden until that item is answered.
+    /// </summary>
+    public static bool IsShown(InstrumentDefinition definition, InstrumentItem item, IReadOnlyDictionary<string, int> answers)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(answers);
+        if (!item.HasSkipLogic)
+        {
+            return true;
+        }
+        // Items are listed before the items they control, so one pass decides visibility in order.
+        var shown = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var i in definition.Items)
+        {
+            var visible = !i.HasSkipLogic || EnablementOf(i, shown, []) == Enablement.Enabled;
+            if (ReferenceEquals(i, item))
+            {
+                return visible;
+            }
+            if (visible && answers.TryGetValue(i.Id, out var v))
+            {
+                shown[i.Id] = v;
+            }
+        }
+        return false;
+    }
+
     private static Enablement EnablementOf(InstrumentItem item, Dictionary<string, int> accepted, HashSet<string> unresolved)
     {
         if (!item.HasSkipLogic)

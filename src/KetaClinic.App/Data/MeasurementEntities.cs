@@ -1,0 +1,140 @@
+namespace KetaClinic.App.Data;
+
+/// <summary>
+/// A course of ketamine treatment: one route and protocol, from the first session until it is completed or
+/// stopped. The treatment-plan module fills in its details; outcomes are classified per course.
+/// </summary>
+public sealed class TreatmentCourse
+{
+    public Guid Id { get; set; }
+    public Guid PatientId { get; set; }
+    public Guid LocationId { get; set; }
+
+    /// <summary>iv, im, oral, sublingual or intranasal-esketamine.</summary>
+    public string Route { get; set; } = string.Empty;
+    public string ProtocolCode { get; set; } = string.Empty;
+
+    /// <summary>planned, active, completed or stopped.</summary>
+    public string Status { get; set; } = "planned";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+}
+
+/// <summary>One treatment session of a course. The session module adds the chair workflow.</summary>
+public sealed class TreatmentSession
+{
+    public Guid Id { get; set; }
+    public Guid CourseId { get; set; }
+    public Guid PatientId { get; set; }
+    public Guid LocationId { get; set; }
+    public Guid? ChairId { get; set; }
+    public int SequenceNumber { get; set; }
+    public DateTimeOffset ScheduledStart { get; set; }
+
+    /// <summary>scheduled, checked-in, completed or cancelled.</summary>
+    public string Status { get; set; } = "scheduled";
+    public DateTimeOffset? CheckedInAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+}
+
+/// <summary>A completed rating instrument, stored as scored: answers, total, severity and flags at that version.</summary>
+public sealed class InstrumentResponse
+{
+    public Guid Id { get; set; }
+    public Guid PatientId { get; set; }
+    public Guid? SessionId { get; set; }
+    public string InstrumentId { get; set; } = string.Empty;
+    public string InstrumentVersion { get; set; } = string.Empty;
+
+    /// <summary>JSON array of { item, value, score, loinc }.</summary>
+    public string Answers { get; set; } = "[]";
+    public int? Total { get; set; }
+    public string? SeverityCode { get; set; }
+    public string? SeverityDisplay { get; set; }
+
+    /// <summary>Safety flags, comma-separated (e.g. suicidal-ideation).</summary>
+    public string Flags { get; set; } = string.Empty;
+    public string? TriageLevel { get; set; }
+    public string? LoincPanel { get; set; }
+    public string? LoincTotal { get; set; }
+    public DateTimeOffset TakenAt { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+    public string RecordedBy { get; set; } = string.Empty;
+    public string RecordedByName { get; set; } = string.Empty;
+
+    /// <summary>clinician or patient-link.</summary>
+    public string Source { get; set; } = "clinician";
+    public Guid? LinkId { get; set; }
+}
+
+/// <summary>
+/// A single-use link for a patient to fill in one instrument without an account. Only the SHA-256 of the
+/// token is stored, so the database alone cannot be used to answer in a patient's name.
+/// </summary>
+public sealed class PatientLink
+{
+    public Guid Id { get; set; }
+    public string TokenHash { get; set; } = string.Empty;
+    public Guid PatientId { get; set; }
+    public string InstrumentId { get; set; } = string.Empty;
+    public Guid? SessionId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = string.Empty;
+    public string CreatedByName { get; set; } = string.Empty;
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? UsedAt { get; set; }
+    public Guid? ResponseId { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>How the link went out: sms, email or handed (shown to staff, given in person).</summary>
+    public string SentVia { get; set; } = "handed";
+    public string? SentTo { get; set; }
+}
+
+/// <summary>A safety alert raised from a response; it stays open until a physician acknowledges it with the action taken.</summary>
+public sealed class SafetyAlert
+{
+    public Guid Id { get; set; }
+    public Guid PatientId { get; set; }
+
+    /// <summary>The flag that raised it: suicidal-ideation, suicide-risk-moderate, suicide-risk-high.</summary>
+    public string Kind { get; set; } = string.Empty;
+
+    /// <summary>high or moderate.</summary>
+    public string Severity { get; set; } = string.Empty;
+    public string Message { get; set; } = string.Empty;
+    public Guid? ResponseId { get; set; }
+    public DateTimeOffset RaisedAt { get; set; }
+    public DateTimeOffset? AcknowledgedAt { get; set; }
+    public string? AcknowledgedBy { get; set; }
+    public string? AcknowledgedByName { get; set; }
+    public string? ActionTaken { get; set; }
+    public string? Note { get; set; }
+}
+
+/// <summary>
+/// The outcome of one course on one instrument, recomputed in the same transaction whenever a score or session
+/// of the course changes, so the clinic dashboard aggregates one row per course instead of every score.
+/// </summary>
+public sealed class CourseOutcomeRow
+{
+    public Guid CourseId { get; set; }
+    public string InstrumentId { get; set; } = string.Empty;
+    public Guid PatientId { get; set; }
+    public Guid LocationId { get; set; }
+    public string Route { get; set; } = string.Empty;
+    public string ProtocolCode { get; set; } = string.Empty;
+    public string? DiagnosisCode { get; set; }
+    public DateTimeOffset? CourseStartedAt { get; set; }
+    public string Status { get; set; } = string.Empty;
+    public int? BaselineTotal { get; set; }
+    public int? LatestTotal { get; set; }
+    public decimal? ChangePercent { get; set; }
+    public DateTimeOffset? FirstResponseAt { get; set; }
+    public DateTimeOffset? FirstRemissionAt { get; set; }
+    public DateTimeOffset? RelapseAt { get; set; }
+    public int? SessionsToResponse { get; set; }
+    public int? DaysToRelapse { get; set; }
+    public int Assessments { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
