@@ -1,5 +1,6 @@
 using Bogus;
 using KetaClinic.App.Data;
+using KetaClinic.App.Features.Measurement;
 using KetaClinic.App.Security;
 using KetaClinic.Domain.Common;
 using KetaClinic.Domain.Patients;
@@ -28,7 +29,7 @@ public sealed record DemoLogin(string Email, string Role);
 /// Fills an empty database with a realistic demo clinic, the same every time for the same seed: one location
 /// with infusion chairs, one user per role and synthetic patients. Later features extend it.
 /// </summary>
-public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users, AuditTrail audit, TimeProvider clock, DemoSettings settings)
+public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users, AuditTrail audit, TimeProvider clock, DemoSettings settings, ClinicInstruments instruments, OutcomeProjector projector, ClinicSettings clinic)
 {
     public static readonly IReadOnlyList<DemoLogin> Logins =
     [
@@ -123,11 +124,32 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
         var faker = new Faker("en_US") { Random = new Randomizer(settings.Seed) };
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var mrns = new HashSet<string>(StringComparer.Ordinal);
+        var histories = new DemoTreatmentHistory(instruments.Catalog, new Random(settings.Seed + 1));
+        var courseRandom = new Random(settings.Seed + 2);
         for (var i = 0; i < settings.PatientCount; i++)
         {
             var patient = NewPatient(faker, random, mrns, i, today, now);
             db.Patients.Add(patient);
             await audit.RecordAsync(db, actor, AuditActions.Create, "patient", patient.Id.ToString(), patient.Id, new { patient.Mrn, demo = true }, ct);
+
+            // About two in three patients with a depressive-disorder diagnosis have a treatment course.
+            var diagnosis = patient.Diagnoses.FirstOrDefault()?.Code;
+            if (diagnosis is null || courseRandom.Next(100) >= 65)
+            {
+                continue;
+            }
+            var index = i;
+            var h = histories.Build(patient.Id, location.Id, n => DeterministicGuid(settings.Seed, 1_000_000 + (index * 1000) + n), courseRandom.Next(3, 320), now, clinic.Zone);
+            db.TreatmentCourses.Add(h.Course);
+            db.TreatmentSessions.AddRange(h.Sessions);
+            db.InstrumentResponses.AddRange(h.Responses);
+            db.SafetyAlerts.AddRange(h.Alerts);
+            db.CourseOutcomes.AddRange(projector.Project(patient.Id, [h.Course],
+                h.Sessions.Where(s => s.Status == "completed").Select(s => (s.CourseId, s.ScheduledStart)).ToList(),
+                h.Responses.Where(r => r.Total is not null).Select(r => new KetaClinic.Domain.Outcomes.AssessmentScore(r.InstrumentId, r.Total!.Value, r.TakenAt)).ToList(),
+                diagnosis, now));
+            await audit.RecordAsync(db, actor, AuditActions.Create, "treatment-history", h.Course.Id.ToString(), patient.Id,
+                new { demo = true, sessions = h.Sessions.Count, responses = h.Responses.Count, alerts = h.Alerts.Count }, ct);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

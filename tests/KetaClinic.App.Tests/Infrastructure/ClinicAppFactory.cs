@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KetaClinic.App.Tests.Infrastructure;
 
 /// <summary>The real app (Program) on a real database, with a small demo clinic seeded.</summary>
-public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 12) : WebApplicationFactory<Program>
+public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 12, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public const string Password = "Test-Password-2026";
 
@@ -28,6 +28,11 @@ public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 1
         builder.UseSetting("Demo:Password", Password);
         builder.UseSetting("Demo:PatientCount", demoPatients.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Security:LoginAttemptsPerMinute", "1000");
+        builder.UseSetting("Security:PublicRequestsPerMinute", "1000");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public ClinicDbContext NewDbContext() => Services.GetRequiredService<IDbContextFactory<ClinicDbContext>>().CreateDbContext();

@@ -29,14 +29,37 @@ public sealed class OutcomeProjector(ClinicInstruments instruments)
             .Select(r => new AssessmentScore(r.InstrumentId, r.Total!.Value, r.TakenAt)).ToListAsync(ct);
         var diagnosis = await PrimaryDiagnosisAsync(db, patientId, ct);
 
+        var fresh = Project(patientId, courses, sessions.Select(s => (s.CourseId, s.ScheduledStart)).ToList(), scores, diagnosis, now);
+        foreach (var row in existing)
+        {
+            var match = fresh.Find(f => f.CourseId == row.CourseId && f.InstrumentId == row.InstrumentId);
+            if (match is null)
+            {
+                db.CourseOutcomes.Remove(row);
+            }
+            else
+            {
+                db.Entry(row).CurrentValues.SetValues(match);
+                fresh.Remove(match);
+            }
+        }
+        db.CourseOutcomes.AddRange(fresh);
+    }
+
+    /// <summary>The outcome rows of a patient's courses, from its courses, completed sessions and scores (pure).</summary>
+    public List<CourseOutcomeRow> Project(Guid patientId, IReadOnlyList<TreatmentCourse> courses, IReadOnlyList<(Guid CourseId, DateTimeOffset Start)> sessions, IReadOnlyList<AssessmentScore> scores, string? diagnosis, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(courses);
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(scores);
         var fresh = new List<CourseOutcomeRow>();
-        var starts = courses.Select(c => (Course: c, First: sessions.Where(s => s.CourseId == c.Id).Select(s => (DateTimeOffset?)s.ScheduledStart).Min()))
+        var starts = courses.Select(c => (Course: c, First: sessions.Where(s => s.CourseId == c.Id).Select(s => (DateTimeOffset?)s.Start).Min()))
             .Where(x => x.First is not null).OrderBy(x => x.First).ToList();
         for (var i = 0; i < starts.Count; i++)
         {
             var (course, first) = starts[i];
             var until = i + 1 < starts.Count ? starts[i + 1].First!.Value : DateTimeOffset.MaxValue;
-            var courseSessions = sessions.Where(s => s.CourseId == course.Id).Select(s => s.ScheduledStart).ToList();
+            var courseSessions = sessions.Where(s => s.CourseId == course.Id).Select(s => s.Start).ToList();
             foreach (var instrumentId in scores.Select(s => s.InstrumentId).Distinct(StringComparer.Ordinal).Where(instruments.Outcomes.Instruments.ContainsKey))
             {
                 var input = new CourseOutcomeInput(instrumentId, first!.Value, scores.Where(s => s.InstrumentId == instrumentId && s.TakenAt < until).ToList(), courseSessions, []);
@@ -65,20 +88,7 @@ public sealed class OutcomeProjector(ClinicInstruments instruments)
                 });
             }
         }
-        foreach (var row in existing)
-        {
-            var match = fresh.Find(f => f.CourseId == row.CourseId && f.InstrumentId == row.InstrumentId);
-            if (match is null)
-            {
-                db.CourseOutcomes.Remove(row);
-            }
-            else
-            {
-                db.Entry(row).CurrentValues.SetValues(match);
-                fresh.Remove(match);
-            }
-        }
-        db.CourseOutcomes.AddRange(fresh);
+        return fresh;
     }
 
     /// <summary>The depressive-disorder diagnosis the dashboard groups by: the first active F32/F33 code, else the first active code.</summary>
