@@ -467,7 +467,33 @@ public sealed class ClinicalCliTests
         Assert.Contains("reads one JSON object on standard input", Error(json), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_examples_shown_in_the_readme_give_the_results_it_shows()
+    {
+        var examples = Path.Combine(RepositoryRoot(), "src", "KetaClinic.Cli", "examples");
+
+        var evaluation = await Run(await File.ReadAllTextAsync(Path.Combine(examples, "evaluation.json")), "evaluate");
+        var outcome = await Run(await File.ReadAllTextAsync(Path.Combine(examples, "outcome.json")), "outcome");
+
+        Assert.Equal("eligible", evaluation.Json.GetProperty("decision").GetString());
+        Assert.Equal(8, evaluation.Json.GetProperty("maudsley").GetProperty("total").GetInt32());
+        Assert.Equal("does-not-count", evaluation.Json.GetProperty("trials")[2].GetProperty("contribution").GetString());
+        Assert.Equal("response", outcome.Json.GetProperty("status").GetString());
+        Assert.Equal(-60m, outcome.Json.GetProperty("changePercent").GetDecimal());
+    }
+
     // ---- helpers ----
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "KetaClinic.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("KetaClinic.slnx not found above the test output directory.");
+    }
 
     private static async Task<(int Exit, JsonElement Json, string Text)> Run(string stdin, params string[] args)
     {
