@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KetaClinic.App;
+using KetaClinic.Cli.Clinical;
 using KetaClinic.App.Data;
 using KetaClinic.App.Demo;
 using KetaClinic.App.Features.Users;
@@ -13,8 +14,9 @@ using Microsoft.Extensions.Logging;
 namespace KetaClinic.Cli;
 
 /// <summary>
-/// Administration and verification commands. Output is one JSON object on standard output; the exit code is
-/// 0 for success, 1 when a check fails (e.g. a broken audit chain) and 2 for usage or input errors.
+/// Administration, verification and clinical commands. Output is one JSON object on standard output; the exit code
+/// is 0 for success, 1 when a check fails (e.g. a broken audit chain) and 2 for usage or input errors. The clinical
+/// commands (score, outcome, evaluate) are pure functions of their input and never open the database.
 /// </summary>
 public static class CliProgram
 {
@@ -23,7 +25,18 @@ public static class CliProgram
     public const string Usage = """
         ketaclinic <command> [options]
 
-        Commands:
+        Clinical commands (no database; one compact JSON object per line; bad input: {"error": "..."} and exit 2):
+          score <instrument> <answer>...             Score answers given in item order, e.g. score phq9 1 2 0 3 1 0 2 1 0.
+                                                      Instruments: phq9, gad7, qids-sr16, madrs, cadss6, cssrs-screener
+                                                      (C-SSRS: 7 answers for items 1-5, 6, 6-recent; '-' for an item not asked).
+                                                      The PHQ-9 function question is not given.
+          outcome                                     Classify a course (baseline, change, response, remission, relapse)
+                                                      from JSON on standard input.
+          evaluate                                    Eligibility decision with reasons, TRD finding, Maudsley score and
+                                                      Thase-Rush stage, from JSON on standard input.
+          (Input formats: README.md, "Command-line tools".)
+
+        Administration commands:
           admin create --email EMAIL --name "NAME"   Create an administrator; the password is read from standard input.
           audit verify                                Recompute the audit log's hash chain and report the first broken link.
 
@@ -33,12 +46,24 @@ public static class CliProgram
           --data-dir DIR                              SQLite data directory (default ./data)
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    public static Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr) =>
+        RunAsync(args, stdin, stdout, stderr, TimeProvider.System);
+
+    /// <param name="clock">Gives "today" to <c>evaluate</c> when the input has no evaluatedOn.</param>
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdin);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(clock);
+
+        // Stateless commands first: they must work without a database or its settings.
+        if (args.Length > 0 && ClinicalCommands.Handles(args[0]))
+        {
+            return await ClinicalCommands.RunAsync(args, stdin, stdout, clock);
+        }
+
         var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         var options = ParseOptions(args.Skip(positional.Count).ToList());
         if (options is null || positional.Count != 2)
