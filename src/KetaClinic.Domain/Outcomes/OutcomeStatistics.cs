@@ -40,6 +40,9 @@ public sealed record OutcomeSummary(
 
 public static class OutcomeStatistics
 {
+    /// <summary>Status of a course with a baseline but no score since the first session.</summary>
+    public const string AwaitingFollowUp = "awaiting-follow-up";
+
     /// <summary>z for a two-sided 95 % interval.</summary>
     public const double Z95 = 1.959963984540054;
 
@@ -83,7 +86,7 @@ public static class OutcomeStatistics
     public static OutcomeSummary Summarise(IReadOnlyCollection<CourseOutcomeFacts> courses)
     {
         ArgumentNullException.ThrowIfNull(courses);
-        var classified = courses.Where(c => c.Status is not ("needs-baseline" or "needs-review")).ToList();
+        var classified = courses.Where(c => c.Status is not ("needs-baseline" or "needs-review" or AwaitingFollowUp)).ToList();
         var responders = classified.Where(c => c.Responded).ToList();
         return new OutcomeSummary(
             courses.Count,

@@ -59,9 +59,10 @@ public sealed class OutcomeStatisticsTests
             new("response", true, false, false, 6, null),
             new("non-response", false, false, false, null, null),
             new("needs-baseline", false, false, false, null, null),
+            new("awaiting-follow-up", false, false, false, null, null),
         ];
         var s = OutcomeStatistics.Summarise(courses);
-        Assert.Equal(5, s.Courses);
+        Assert.Equal(6, s.Courses);
         Assert.Equal(4, s.Classified);
         Assert.Equal(3, s.Response.Successes);
         Assert.Equal(4, s.Response.Total);

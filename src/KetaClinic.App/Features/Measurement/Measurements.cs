@@ -198,7 +198,7 @@ public sealed class Measurements(
             return Result<CheckInResult>.Invalid("sentVia", $"the patient has no {(via == "sms" ? "mobile phone number" : "email address")} on record.");
         }
         var today = clinic.Today(clock);
-        var startOfDay = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), clinic.Zone.GetUtcOffset(today.ToDateTime(TimeOnly.MinValue)));
+        var startOfDay = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), clinic.Zone.GetUtcOffset(today.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
         var answeredToday = await db.InstrumentResponses.AsNoTracking()
             .Where(r => r.PatientId == session.PatientId && r.TakenAt >= startOfDay)
             .Select(r => r.InstrumentId).Distinct().ToListAsync(ct);
@@ -470,7 +470,7 @@ public sealed class Measurements(
             TriageLevel = score.TriageLevel,
             LoincPanel = definition.Loinc.Panel,
             LoincTotal = definition.Loinc.Total,
-            TakenAt = AuditTrail.TruncateToMicroseconds(takenAt),
+            TakenAt = AuditTrail.TruncateToMicroseconds(takenAt.ToUniversalTime()),
             RecordedAt = AuditTrail.TruncateToMicroseconds(now),
             RecordedBy = actor.UserId,
             RecordedByName = actor.UserName,

@@ -74,7 +74,8 @@ public sealed class OutcomeProjector(ClinicInstruments instruments)
                     ProtocolCode = course.ProtocolCode,
                     DiagnosisCode = diagnosis,
                     CourseStartedAt = first,
-                    Status = c.Status.ToCode(),
+                    // A baseline and nothing since is not yet a non-response: it stays out of the dashboard's rates.
+                    Status = c.Baseline is not null && c.Latest == c.Baseline ? OutcomeStatistics.AwaitingFollowUp : c.Status.ToCode(),
                     BaselineTotal = c.Baseline?.Total,
                     LatestTotal = c.Latest?.Total,
                     ChangePercent = c.ChangePercent,
