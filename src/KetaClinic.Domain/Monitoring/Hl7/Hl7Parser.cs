@@ -12,7 +12,7 @@ namespace KetaClinic.Domain.Monitoring.Hl7;
 /// character); they must be distinct printable ASCII punctuation.</item>
 /// <item>Segment ids are three upper-case letters or digits, starting with a letter; one MSH only (no batches).</item>
 /// <item>Escape sequences follow <see cref="Hl7Escaping"/>; an unsupported one fails the message.</item>
-/// <item>MSH-9 (code and trigger), MSH-10 (at most 199 characters), MSH-11 (P, D or T) and MSH-12 (2.3 to 2.8.x)
+/// <item>MSH-9 (message code; the trigger event is left to the handler, a v2.3 ACK has none), MSH-10 (at most 199 characters), MSH-11 (P, D or T) and MSH-12 (2.3 to 2.8.x)
 /// are required. An unescaped truncation character is kept as data; "" (the HL7 null) is kept verbatim.</item>
 /// <item>Bytes are decoded in the MSH-18 character set, UTF-8 when MSH-18 is empty (see the charset rules in
 /// the README of this folder).</item>
@@ -196,11 +196,6 @@ public static class Hl7Parser
         if (header.MessageType.Code.Length == 0)
         {
             return new Hl7Error(Hl7ErrorCode.RequiredFieldMissing, "MSH-9 (message type) is required.", At(9, 1));
-        }
-
-        if (header.MessageType.TriggerEvent.Length == 0)
-        {
-            return new Hl7Error(Hl7ErrorCode.RequiredFieldMissing, "MSH-9.2 (trigger event) is required.", At(9, 2));
         }
 
         if (header.ControlId.Length == 0)

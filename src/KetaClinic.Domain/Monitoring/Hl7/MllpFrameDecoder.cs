@@ -108,6 +108,12 @@ public sealed class MllpFrameDecoder
                     var data = stop < 0 ? rest : rest[..stop];
                     Append(data);
                     i += data.Length;
+                    if (_state == State.Discarding)
+                    {
+                        // Too large: the Discarding state takes the block character from here.
+                        break;
+                    }
+
                     if (stop >= 0)
                     {
                         i++;
@@ -145,6 +151,7 @@ public sealed class MllpFrameDecoder
                 {
                     var stop = rest.IndexOfAny(Mllp.StartBlock, Mllp.EndBlock);
                     var skipped = stop < 0 ? rest.Length : stop;
+                    AppendHead(rest[..skipped]);
                     _discarded += skipped;
                     i += skipped;
                     if (stop >= 0)
@@ -174,6 +181,7 @@ public sealed class MllpFrameDecoder
                     else
                     {
                         // A stray 0x1C inside an oversized payload: count it and keep skipping.
+                        AppendHead([Mllp.EndBlock]);
                         _discarded++;
                         _state = State.Discarding;
                     }
@@ -220,11 +228,8 @@ public sealed class MllpFrameDecoder
         if (data.Length > _maxFrameBytes - _length)
         {
             // Keep the head for the error report, skip the rest until the frame ends.
-            var fits = Math.Min(data.Length, Math.Max(0, HeadBytes - _length));
-            EnsureCapacity(_length + fits);
-            data[..fits].CopyTo(_buffer.AsSpan(_length));
             _discarded = (long)_length + data.Length;
-            _length += fits;
+            AppendHead(data);
             _state = State.Discarding;
             return;
         }
@@ -232,6 +237,15 @@ public sealed class MllpFrameDecoder
         EnsureCapacity(_length + data.Length);
         data.CopyTo(_buffer.AsSpan(_length));
         _length += data.Length;
+    }
+
+    /// <summary>Keeps bytes of a discarded frame up to the head size.</summary>
+    private void AppendHead(ReadOnlySpan<byte> data)
+    {
+        var fits = Math.Min(data.Length, Math.Max(0, HeadBytes - _length));
+        EnsureCapacity(_length + fits);
+        data[..fits].CopyTo(_buffer.AsSpan(_length));
+        _length += fits;
     }
 
     private void EnsureCapacity(int needed)
