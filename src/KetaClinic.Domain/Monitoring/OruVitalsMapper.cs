@@ -97,6 +97,8 @@ public static class OruVitalsMapper
 
         private readonly Dictionary<VitalObservation, Hl7Location> _locations = [];
 
+        private readonly HashSet<(VitalKind, VitalValue, DateTimeOffset, DeviceIdentity)> _readings = [];
+
         public void Read(Hl7Segment obx, Hl7Segment obr, string? patientId, string? bed)
         {
             var code = Render(obx.Field(3)) ?? string.Empty;
@@ -226,7 +228,7 @@ public static class OruVitalsMapper
                 Render(obx.Field(18)),
                 bed);
             var observation = new VitalObservation(vital, value, observedAt, device, code, status, patientId);
-            if (Accepted.Any(a => a.Kind == vital && a.Value == value && a.ObservedAt == observedAt && a.Device == device))
+            if (!_readings.Add((vital, value, observedAt, device)))
             {
                 Reject(3, ObservationRejectionReason.Duplicate, $"{name}: the same reading was already given by an earlier OBX of this message.");
                 return;
@@ -240,10 +242,11 @@ public static class OruVitalsMapper
         public void RejectInvertedBloodPressures()
         {
             var inverted = Accepted
-                .Where(s => s.Kind == VitalKind.SystolicBloodPressure)
-                .SelectMany(s => Accepted.Where(d => d.Kind == VitalKind.DiastolicBloodPressure
-                    && d.Device == s.Device && d.ObservedAt == s.ObservedAt && s.Value.Amount <= d.Value.Amount)
-                    .Select(d => (Systolic: s, Diastolic: d)))
+                .Where(o => o.Kind is VitalKind.SystolicBloodPressure or VitalKind.DiastolicBloodPressure)
+                .GroupBy(o => (o.Device, o.ObservedAt))
+                .SelectMany(reading => reading.Where(s => s.Kind == VitalKind.SystolicBloodPressure)
+                    .SelectMany(s => reading.Where(d => d.Kind == VitalKind.DiastolicBloodPressure && s.Value.Amount <= d.Value.Amount)
+                        .Select(d => (Systolic: s, Diastolic: d))))
                 .ToList();
             foreach (var (systolic, diastolic) in inverted)
             {

@@ -24,13 +24,15 @@ public sealed record BloodPressureReading(decimal SystolicMmHg, decimal Diastoli
     public static BloodPressureReading? LatestFrom(IEnumerable<VitalObservation> observations)
     {
         ArgumentNullException.ThrowIfNull(observations);
-        var list = observations.ToList();
-        return list
-            .Where(s => s.Kind == VitalKind.SystolicBloodPressure)
-            .SelectMany(s => list
-                .Where(d => d.Kind == VitalKind.DiastolicBloodPressure && d.ObservedAt == s.ObservedAt && d.Device == s.Device)
-                .Select(d => new BloodPressureReading(s.Value.Amount, d.Value.Amount, s.ObservedAt)))
-            .OrderByDescending(r => r.MeasuredAt)
+        return observations
+            .Where(o => o.Kind is VitalKind.SystolicBloodPressure or VitalKind.DiastolicBloodPressure)
+            .GroupBy(o => (o.Device, o.ObservedAt))
+            .Where(g => g.Any(o => o.Kind == VitalKind.SystolicBloodPressure) && g.Any(o => o.Kind == VitalKind.DiastolicBloodPressure))
+            .OrderByDescending(g => g.Key.ObservedAt)
+            .Select(g => new BloodPressureReading(
+                g.Last(o => o.Kind == VitalKind.SystolicBloodPressure).Value.Amount,
+                g.Last(o => o.Kind == VitalKind.DiastolicBloodPressure).Value.Amount,
+                g.Key.ObservedAt))
             .FirstOrDefault();
     }
 

@@ -58,7 +58,7 @@ public class MllpProperties
         Prop.ForAll(ChunkedStreams.ToArbitrary(), input =>
             Decode(input.Stream, input.Cuts, input.Max).SequenceEqual(Decode(input.Stream, [], input.Max)));
 
-    [Property(MaxTest = 2000)]
+    [Property(MaxTest = 500)]
     public Property The_decoder_yields_the_same_events_whatever_the_chunking_over_many_streams() =>
         Prop.ForAll(ChunkedStreams.ToArbitrary(), input =>
             Decode(input.Stream, input.Cuts, input.Max).SequenceEqual(Decode(input.Stream, [], input.Max)));

@@ -82,7 +82,7 @@ public static class Hl7Ack
             Hd(original?.SendingFacility ?? Hl7HierarchicDesignator.None),
             Hl7DateTime.Format(options.Timestamp),
             string.Empty,
-            trigger.Length == 0 ? "ACK" : Components("ACK", trigger, "ACK"),
+            trigger.Length == 0 ? "ACK" : Components("ACK", E(trigger), "ACK"),
             E(options.ControlId),
             original?.ProcessingId is "P" or "D" or "T" ? original.ProcessingId : "P",
             version,
