@@ -20,7 +20,10 @@ public enum VitalAlertSeverity
     Alert,
 }
 
-/// <summary>One alert rule: a vital crossing a limit (in the vital's stored unit) raises an alert of the given severity.</summary>
+/// <summary>
+/// One alert rule: a vital crossing <see cref="Limit"/>, in the vital's stored unit (mmHg, /min, %, °C), raises
+/// an alert of the given severity.
+/// </summary>
 public sealed record VitalThreshold(VitalKind Vital, ThresholdDirection Direction, decimal Limit, VitalAlertSeverity Severity)
 {
     public bool IsCrossedBy(decimal value) => Direction switch

@@ -2,12 +2,12 @@ using System.Globalization;
 
 namespace KetaClinic.Domain.Monitoring;
 
-/// <summary>An alert raised by one observation crossing one threshold.</summary>
+/// <summary>An alert raised by one observation crossing one threshold; <see cref="Source"/> is the threshold's.</summary>
 public sealed record VitalAlert(
     VitalKind Vital,
     VitalAlertSeverity Severity,
     ThresholdDirection Direction,
-    decimal Threshold,
+    VitalValue Threshold,
     VitalValue Value,
     DateTimeOffset ObservedAt,
     DeviceIdentity Device,
@@ -80,7 +80,7 @@ public static class VitalAlerts
                 observation.Kind,
                 t.Value.Severity,
                 t.Value.Direction,
-                t.Value.Limit,
+                new VitalValue(t.Value.Limit, observation.Value.Unit),
                 observation.Value,
                 observation.ObservedAt,
                 observation.Device,

@@ -35,7 +35,7 @@ public class VitalAlertsTests
         var alert = Assert.Single(Alerts(VitalKind.SystolicBloodPressure, 185));
 
         Assert.Equal("Systolic blood pressure 185 mmHg is at or above the alert threshold of 180 mmHg.", alert.Message);
-        Assert.Equal(180m, alert.Threshold);
+        Assert.Equal(new VitalValue(180m, VitalUnit.MillimetresOfMercury), alert.Threshold);
         Assert.Equal(ThresholdDirection.AtOrAbove, alert.Direction);
         Assert.Equal(Monitor, alert.Device);
         Assert.Equal(Now, alert.ObservedAt);

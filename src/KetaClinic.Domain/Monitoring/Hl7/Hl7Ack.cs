@@ -46,6 +46,11 @@ public static class Hl7Ack
     private static readonly Hl7Delimiters D = Hl7Delimiters.Standard;
 
     /// <summary>Builds an ACK. <paramref name="original"/> is null when the received MSH could not be read.</summary>
+    /// <param name="code">MSA-1.</param>
+    /// <param name="original">The received header, or null when MSH was unreadable.</param>
+    /// <param name="errors">One ERR segment each; at least one for AE and AR.</param>
+    /// <param name="options">The ACK's own control id, time and fallbacks.</param>
+    /// <param name="originalControlId">MSA-2 when there is no header (a best-effort id), else ignored.</param>
     public static string Build(
         Hl7AckCode code,
         Hl7Header? original,
