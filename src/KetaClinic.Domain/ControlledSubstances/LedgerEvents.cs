@@ -31,8 +31,11 @@ public abstract record LedgerEvent
     {
     }
 
+    /// <summary>The kind's name as stored (the JSON discriminator and part of the hashed text).</summary>
     [JsonIgnore]
-    public abstract string Kind { get; }
+    public string Kind => EventKind;
+
+    private protected abstract string EventKind { get; }
 
     internal abstract void WriteCanonical(CanonicalWriter writer);
 }
@@ -49,7 +52,7 @@ public sealed record Receipt(
 {
     public const string KindName = "receipt";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     internal override void WriteCanonical(CanonicalWriter writer)
     {
@@ -76,7 +79,7 @@ public sealed record Transfer(Guid ContainerId, Guid FromStorageLocationId, Guid
 {
     public const string KindName = "transfer";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     internal override void WriteCanonical(CanonicalWriter writer)
     {
@@ -94,7 +97,7 @@ public sealed record Draw(Guid ContainerId, MeasuredAmount Measured, MassMcg Mas
 {
     public const string KindName = "draw";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     internal override void WriteCanonical(CanonicalWriter writer)
     {
@@ -114,7 +117,7 @@ public sealed record Administration(
 {
     public const string KindName = "administration";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     internal override void WriteCanonical(CanonicalWriter writer)
     {
@@ -137,7 +140,7 @@ public sealed record Waste(long? DrawSequence, Guid? ContainerId, MeasuredAmount
 {
     public const string KindName = "waste";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     internal override void WriteCanonical(CanonicalWriter writer)
     {
@@ -160,7 +163,7 @@ public sealed record ReturnToSupplier(Supplier Supplier, DateOnly ReturnedOn, st
 {
     public const string KindName = "return-to-supplier";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     internal override void WriteCanonical(CanonicalWriter writer)
     {
@@ -178,7 +181,7 @@ public sealed record Destruction(DateOnly DestroyedOn, string Method, string For
 {
     public const string KindName = "destruction";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     internal override void WriteCanonical(CanonicalWriter writer)
     {
@@ -211,7 +214,7 @@ public sealed record LossOrTheft(LossKind LossKind, DateOnly DiscoveredOn, strin
 {
     public const string KindName = "loss-or-theft";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     internal override void WriteCanonical(CanonicalWriter writer)
     {
@@ -241,7 +244,7 @@ public sealed record LossReportFiled(long LossSequence, LossReportKind Report, D
 {
     public const string KindName = "loss-report-filed";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     internal override void WriteCanonical(CanonicalWriter writer)
     {
@@ -258,7 +261,7 @@ public sealed record Correction(long OriginalSequence, string Reason, string Cor
 {
     public const string KindName = "correction";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     internal override void WriteCanonical(CanonicalWriter writer)
     {
@@ -310,7 +313,7 @@ public sealed record StockCount(
 {
     public const string KindName = "stock-count";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     [JsonIgnore]
     public bool IsInventory => CountKind is CountKind.Initial or CountKind.Biennial or CountKind.Annual;
@@ -356,7 +359,7 @@ public sealed record DiscrepancyResolution(long CountSequence, int DiscrepancyIn
 {
     public const string KindName = "discrepancy-resolution";
 
-    public override string Kind => KindName;
+    private protected override string EventKind => KindName;
 
     [JsonIgnore]
     public DiscrepancyRef Discrepancy => new(CountSequence, DiscrepancyIndex);
