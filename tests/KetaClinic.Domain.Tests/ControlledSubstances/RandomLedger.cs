@@ -166,8 +166,8 @@ internal static class RandomLedger
         var microlitres = 10L * (1 + (s.Amount % 250));
         if (s.Flag == 9)
         {
-            // Occasionally exactly what is left plus a drop: must be refused.
-            microlitres = product.Concentration!.Value.VolumeOf(c.Balance)!.Value.Microlitres + 10;
+            // Occasionally what is left plus 1–10 µL: must be refused, however small the excess.
+            microlitres = product.Concentration!.Value.VolumeOf(c.Balance)!.Value.Microlitres + 1 + (s.Pick % 10);
         }
         return MeasuredAmount.Of(new VolumeUl(microlitres));
     }
@@ -182,7 +182,7 @@ internal static class RandomLedger
             return MeasuredAmount.Of(new MassMcg(mcg));
         }
         var left = product.Concentration!.Value.VolumeOf(d.Remaining)!.Value.Microlitres;
-        var part = s.Flag == 9 ? left + 10 : Math.Max(10, left * (s.Amount % 101) / 100 / 10 * 10);
+        var part = s.Flag == 9 ? left + 1 + (s.Pick % 10) : Math.Max(10, left * (s.Amount % 101) / 100 / 10 * 10);
         return MeasuredAmount.Of(new VolumeUl(Math.Min(part, s.Flag == 9 ? part : left)));
     }
 

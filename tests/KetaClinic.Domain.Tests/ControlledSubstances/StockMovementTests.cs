@@ -157,6 +157,17 @@ public sealed class StockMovementTests
     }
 
     [Fact]
+    public void One_microlitre_more_than_the_vial_holds_is_refused()
+    {
+        var h = new LedgerHarness();
+        var id = h.ReceiveOne(Clinic.Ketamine10);
+        var errors = h.Refuse(new RecordDraw(id, MeasuredAmount.Of(new VolumeUl(20_001)), LedgerHarness.Session, "nurse.a", h.Now));
+        Assert.Contains("0.001 mL (0.01 mg) below zero", LedgerHarness.Single(errors, "amount").Message, StringComparison.Ordinal);
+        var draw = h.Draw(id, MeasuredAmount.Of(new VolumeUl(20_000)));
+        LedgerHarness.Single(h.Refuse(new RecordAdministration(draw, LedgerHarness.Session, Guid.NewGuid(), LedgerHarness.Patient, MeasuredAmount.Of(new VolumeUl(20_001)), "dr.c", h.Now)), "amount");
+    }
+
+    [Fact]
     public void The_last_drop_can_be_drawn_and_leaves_the_vial_empty()
     {
         var h = new LedgerHarness();
