@@ -121,12 +121,7 @@ public static class LedgerInvariants
     public static IReadOnlyList<DrawView> OpenDrawsAt(IEnumerable<LedgerEntry> entries, DateTimeOffset instant)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var state = new LedgerState();
-        foreach (var entry in entries.OrderBy(e => e.Sequence).TakeWhile(e => e.RecordedAt <= instant))
-        {
-            state.Apply(entry);
-        }
-        return state.OpenDraws;
+        return LedgerState.AsOf(entries, instant).OpenDraws;
     }
 
     /// <summary>Draws still open at the end of a clinic day (every entry recorded before the next day began in the clinic's zone).</summary>

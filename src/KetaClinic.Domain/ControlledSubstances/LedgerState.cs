@@ -83,6 +83,21 @@ public sealed class LedgerState
         return state;
     }
 
+    /// <summary>
+    /// The ledger as it stood at an instant: every entry recorded at or before it (entries are in time order, the
+    /// decision sees to that). Its <see cref="Flows"/> and <see cref="StockOnHand"/> give on-hand at that instant.
+    /// </summary>
+    public static LedgerState AsOf(IEnumerable<LedgerEntry> entries, DateTimeOffset instant)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var state = new LedgerState();
+        foreach (var entry in entries.OrderBy(e => e.Sequence).TakeWhile(e => e.RecordedAt <= instant))
+        {
+            state.Apply(entry);
+        }
+        return state;
+    }
+
     /// <summary>The stored entries, in sequence order.</summary>
     public IEnumerable<LedgerEntry> Entries => _entries.Values.OrderBy(e => e.Sequence);
 
@@ -154,7 +169,10 @@ public sealed class LedgerState
 
     public IReadOnlyList<InventoryView> Inventories => _inventories;
 
-    /// <summary>Folds one stored entry into the state. The entry must follow the last one (sequence and previous hash).</summary>
+    /// <summary>
+    /// Folds one stored entry into the state. The entry must follow the last one (sequence and previous hash).
+    /// An entry that refers to something not on the ledger throws; the state is then not to be used further.
+    /// </summary>
     public void Apply(LedgerEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);

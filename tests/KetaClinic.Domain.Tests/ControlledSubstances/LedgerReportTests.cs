@@ -67,6 +67,19 @@ public sealed class LedgerReportTests
     }
 
     [Fact]
+    public void On_hand_at_any_instant_counts_only_what_was_recorded_by_then()
+    {
+        var h = LedgerChainTests.EveryKind();
+        var afterWaste = h.Entries.Single(e => e.Sequence == 6).RecordedAt;
+        var then = LedgerState.AsOf(h.Entries, afterWaste);
+        Assert.Equal(6, then.LastSequence);
+        Assert.Equal(Mg(1440), then.OnHandByFlows(Clinic.Ketamine50.Id));
+        Assert.Equal(Mg(940), then.StockOnHand(Clinic.Ketamine50.Id, Clinic.CabinetA));
+        Assert.Equal(Mg(500), then.OnHandByFlows(Clinic.Ketamine50.Id, Clinic.SafeA));
+        Assert.Equal(5, LedgerState.AsOf(h.Entries, afterWaste.AddTicks(-10)).LastSequence);
+    }
+
+    [Fact]
     public void The_running_balance_of_a_container_shows_each_change_of_amount_place_or_state()
     {
         var h = LedgerChainTests.EveryKind();
