@@ -30,6 +30,8 @@ public class OutcomeBenchmarks
     private OutcomeQueries _queries = null!;
     private Guid _chartPatient;
     private string _dir = string.Empty;
+    private string? _pgDatabase;
+    private string? _pgServer;
     private readonly Actor _actor = new("bench", "physician@demo.clinic", [ClinicRoles.Physician], "127.0.0.1");
 
     [Params("sqlite", "postgresql")]
@@ -47,9 +49,20 @@ public class OutcomeBenchmarks
         var settings = new Dictionary<string, string?> { ["Data:Directory"] = _dir, ["Demo:Enabled"] = "false" };
         if (Provider == "postgresql")
         {
+            // A fresh database per run (each benchmark case runs in its own process), dropped at clean-up.
+            var server = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("KETACLINIC_BENCH_POSTGRES")
+                ?? throw new InvalidOperationException("Set KETACLINIC_BENCH_POSTGRES to a PostgreSQL connection string (a user that may create databases)."));
+            _pgDatabase = "ketaclinic_bench_" + Guid.NewGuid().ToString("N")[..12];
+            using (var admin = new NpgsqlConnection(server.ConnectionString))
+            {
+                admin.Open();
+                using var create = admin.CreateCommand();
+                create.CommandText = $"CREATE DATABASE {_pgDatabase}";
+                create.ExecuteNonQuery();
+            }
+            _pgServer = server.ConnectionString;
             settings["Database:Provider"] = "postgresql";
-            settings["ConnectionStrings:Clinic"] = Environment.GetEnvironmentVariable("KETACLINIC_BENCH_POSTGRES")
-                ?? throw new InvalidOperationException("Set KETACLINIC_BENCH_POSTGRES to a connection string of an empty PostgreSQL database.");
+            settings["ConnectionStrings:Clinic"] = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = _pgDatabase, CommandTimeout = 900 }.ConnectionString;
         }
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
@@ -72,6 +85,15 @@ public class OutcomeBenchmarks
         if (Directory.Exists(_dir))
         {
             Directory.Delete(_dir, recursive: true);
+        }
+        if (_pgDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            using var admin = new NpgsqlConnection(_pgServer);
+            admin.Open();
+            using var drop = admin.CreateCommand();
+            drop.CommandText = $"DROP DATABASE IF EXISTS {_pgDatabase} WITH (FORCE)";
+            drop.ExecuteNonQuery();
         }
     }
 

@@ -22,6 +22,9 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
     public DbSet<PatientLink> PatientLinks => Set<PatientLink>();
     public DbSet<SafetyAlert> SafetyAlerts => Set<SafetyAlert>();
     public DbSet<CourseOutcomeRow> CourseOutcomes => Set<CourseOutcomeRow>();
+    public DbSet<MonitorDevice> MonitorDevices => Set<MonitorDevice>();
+    public DbSet<VitalSignRecord> VitalSigns => Set<VitalSignRecord>();
+    public DbSet<Hl7InboundMessage> Hl7InboundMessages => Set<Hl7InboundMessage>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
@@ -142,6 +145,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
         });
 
         ConfigureMeasurement(builder);
+        ConfigureMonitoring(builder);
 
         builder.Entity<AuditEntry>(e =>
         {
@@ -258,6 +262,52 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.Property(o => o.ChangePercent).HasPrecision(6, 1);
             e.HasOne<TreatmentCourse>().WithMany().HasForeignKey(o => o.CourseId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(o => new { o.InstrumentId, o.CourseStartedAt });
+        });
+    }
+
+    private static void ConfigureMonitoring(ModelBuilder builder)
+    {
+        builder.Entity<MonitorDevice>(e =>
+        {
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Id).ValueGeneratedNever();
+            e.Property(d => d.DeviceKey).HasMaxLength(300).IsRequired();
+            e.HasIndex(d => d.DeviceKey).IsUnique();
+            e.Property(d => d.Description).HasMaxLength(200);
+            e.HasOne<Chair>().WithMany().HasForeignKey(d => d.ChairId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<VitalSignRecord>(e =>
+        {
+            e.ToTable("vital_signs");
+            e.HasKey(v => v.Id);
+            e.Property(v => v.Id).ValueGeneratedNever();
+            e.Property(v => v.Kind).HasMaxLength(40).IsRequired();
+            e.Property(v => v.Value).HasPrecision(7, 2);
+            e.Property(v => v.Unit).HasMaxLength(20).IsRequired();
+            e.Property(v => v.Source).HasMaxLength(20).IsRequired();
+            e.Property(v => v.DeviceKey).HasMaxLength(300);
+            e.Property(v => v.ResultStatus).HasMaxLength(2).IsRequired();
+            e.Property(v => v.RecordedBy).HasMaxLength(450).IsRequired();
+            e.HasOne<Patient>().WithMany().HasForeignKey(v => v.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(v => new { v.SessionId, v.ObservedAt });
+            e.HasIndex(v => new { v.PatientId, v.ObservedAt });
+        });
+
+        builder.Entity<Hl7InboundMessage>(e =>
+        {
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Id).ValueGeneratedNever();
+            e.Property(m => m.SendingApplication).HasMaxLength(227).IsRequired();
+            e.Property(m => m.SendingFacility).HasMaxLength(227).IsRequired();
+            e.Property(m => m.ControlId).HasMaxLength(199).IsRequired();
+            e.Property(m => m.MessageType).HasMaxLength(20).IsRequired();
+            e.Property(m => m.RemoteAddress).HasMaxLength(64);
+            e.Property(m => m.DeviceKey).HasMaxLength(300);
+            e.Property(m => m.AckCode).HasMaxLength(2).IsRequired();
+            e.Property(m => m.Error).HasMaxLength(500);
+            e.HasIndex(m => new { m.SendingApplication, m.SendingFacility, m.ControlId }).IsUnique();
+            e.HasIndex(m => m.ReceivedAt);
         });
     }
 
