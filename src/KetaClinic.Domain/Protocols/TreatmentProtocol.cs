@@ -173,12 +173,7 @@ public sealed class TreatmentProtocol
     public TreatmentPhase? NextPhase(string phaseId)
     {
         var phases = Phases.ToList();
-        var index = phases.FindIndex(p => p.Id == phaseId);
-        if (index < 0)
-        {
-            _ = Phase(phaseId);
-        }
-
+        var index = phases.IndexOf(Phase(phaseId));
         return index + 1 < phases.Count ? phases[index + 1] : null;
     }
 

@@ -68,7 +68,6 @@ internal static class DaySequenceSearch
             : Enumerable.Range(fromDay, Math.Max(0, untilDay - fromDay + 1)).Where(d => layers[0].Allowed!(d));
 
         Node? best = null;
-        int bestFirst = 0;
         foreach (var first in firstDays)
         {
             var end = BestFrom(first, layers, spacingMin, spacingMax, maxPer7Days, windowDays, fromDay, untilDay);
@@ -76,7 +75,6 @@ internal static class DaySequenceSearch
                 && (best is null || end.Cost < best.Cost || (end.Cost == best.Cost && end.Day < best.Day)))
             {
                 best = end;
-                bestFirst = first;
             }
         }
 
@@ -90,8 +88,6 @@ internal static class DaySequenceSearch
         {
             days[i] = node.Day;
         }
-
-        System.Diagnostics.Debug.Assert(days[0] == bestFirst, "the path starts on its first day");
         return days;
     }
 
