@@ -1,0 +1,297 @@
+using System.Globalization;
+using KetaClinic.Domain.Common;
+
+namespace KetaClinic.Domain.Scheduling;
+
+public enum DisruptionKind
+{
+    ChairUnavailable,
+    NurseUnavailable,
+}
+
+/// <summary>A chair or nurse unavailable from <see cref="From"/> to <see cref="To"/> (clinic-local wall-clock time).</summary>
+public sealed record Disruption(DisruptionKind Kind, string ResourceId, DateTime From, DateTime To);
+
+/// <summary>Re-plan after a disruption.</summary>
+/// <param name="Disruption">What became unavailable, and when.</param>
+/// <param name="Series">The plans of the booked series; an affected appointment of a series not listed here is not re-fitted.</param>
+/// <param name="RefitFrom">First day a moved appointment may take (e.g. tomorrow).</param>
+/// <param name="RefitUntil">Last day a moved appointment may take.</param>
+public sealed record ReplanRequest(Disruption Disruption, IReadOnlyList<SeriesPlan> Series, DateOnly RefitFrom, DateOnly RefitUntil);
+
+/// <summary>An appointment moved to another day, time or chair; the id stays the same.</summary>
+public sealed record AppointmentMove(Appointment From, Appointment To);
+
+/// <summary>An appointment that had to leave its slot but found no other; it is no longer in the calendar.</summary>
+public sealed record UnfittedAppointment(Appointment Appointment, SeriesConstraint? FailedConstraint, string Reason);
+
+/// <summary>The calendar after re-planning, who moved, and who could not be re-fitted.</summary>
+public sealed record ReplanResult(ClinicCalendar Calendar, IReadOnlyList<AppointmentMove> Moved, IReadOnlyList<UnfittedAppointment> NotRefitted);
+
+/// <summary>
+/// Re-fits the series hit by a disruption, moving as few appointments as possible and never an unaffected one.
+/// <list type="bullet">
+/// <item>Chair unavailable: every appointment on that chair overlapping the period must move.</item>
+/// <item>Nurse unavailable: the nurse's shifts lose the period; where the remaining nurses cannot cover the occupied
+/// chairs, the fewest appointments are taken out by sweeping the period minute by minute and, at each overflow, taking
+/// the active appointment that ends last. That greedy choice is optimal: any solution must drop one of the appointments
+/// active at the first overflow, and swapping it for the one ending last frees every later minute the other would have
+/// freed, while minutes before the overflow were within capacity with everything kept.</item>
+/// </list>
+/// Each affected series is then re-fitted with its unaffected appointments pinned (spacing, weekly limit and window
+/// still hold with them), choosing days that move the appointments the fewest days, then the time nearest the old
+/// one, the same chair if free. Series are handled in order of their first affected appointment; a series that cannot
+/// be re-fitted whole keeps its unaffected appointments and its affected ones are reported with the reason.
+/// </summary>
+public static class SeriesReplanner
+{
+    private const int MinutesPerDay = 1440;
+
+    public static ReplanResult Replan(ClinicCalendar calendar, ReplanRequest request, SchedulingSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new List<FieldError>();
+        SchedulingValidation.Calendar(calendar, settings, errors);
+        Validate(calendar, request, errors);
+        SchedulingValidation.ThrowIfInvalid(errors);
+
+        var periods = DayPeriods(request.Disruption);
+        var disrupted = Apply(calendar, request.Disruption, periods);
+        var affected = request.Disruption.Kind == DisruptionKind.ChairUnavailable
+            ? ChairAffected(calendar, request.Disruption.ResourceId, periods)
+            : NurseAffected(disrupted, settings, periods);
+
+        var affectedIds = affected.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        var current = disrupted with { Appointments = [.. calendar.Appointments.Where(a => !affectedIds.Contains(a.Id))] };
+        var plans = request.Series.ToDictionary(p => p.SeriesId, StringComparer.Ordinal);
+        var moved = new List<AppointmentMove>();
+        var unfitted = new List<UnfittedAppointment>();
+
+        var bySeries = affected
+            .OrderBy(a => a.Day).ThenBy(a => a.Start).ThenBy(a => a.Id, StringComparer.Ordinal)
+            .GroupBy(a => a.SeriesId is not null && plans.ContainsKey(a.SeriesId) ? a.SeriesId : null);
+        foreach (var group in bySeries)
+        {
+            if (group.Key is null)
+            {
+                unfitted.AddRange(group.Select(a => new UnfittedAppointment(a, null,
+                    a.SeriesId is null
+                        ? "Not part of a series: rebook by hand with the patient."
+                        : $"Series '{a.SeriesId}' was not given for re-planning: rebook by hand with the patient.")));
+                continue;
+            }
+
+            var (placed, failure) = Refit(current, settings, plans[group.Key], [.. group], request);
+            if (placed is null)
+            {
+                unfitted.AddRange(group.Select(a => new UnfittedAppointment(a, failure!.Failed, failure.Explanation)));
+                continue;
+            }
+
+            moved.AddRange(placed);
+            current = current with { Appointments = [.. current.Appointments, .. placed.Select(m => m.To)] };
+        }
+
+        return new ReplanResult(current, moved, unfitted);
+    }
+
+    private static void Validate(ClinicCalendar calendar, ReplanRequest request, List<FieldError> errors)
+    {
+        var disruption = request.Disruption;
+        if (disruption is null)
+        {
+            errors.Add(new("disruption", "is required."));
+            return;
+        }
+
+        if (disruption.To <= disruption.From)
+        {
+            errors.Add(new("disruption.to", "must be after disruption.from."));
+        }
+        else if ((disruption.To - disruption.From).TotalDays > 366)
+        {
+            errors.Add(new("disruption.to", "a disruption may last at most 366 days."));
+        }
+
+        var known = disruption.Kind == DisruptionKind.ChairUnavailable
+            ? calendar.Chairs?.Any(c => c.Id == disruption.ResourceId) == true
+            : calendar.NurseShifts?.Any(s => s.NurseId == disruption.ResourceId) == true;
+        if (!known)
+        {
+            errors.Add(new("disruption.resourceId", disruption.Kind == DisruptionKind.ChairUnavailable
+                ? $"'{disruption.ResourceId}' is not a chair of the clinic."
+                : $"'{disruption.ResourceId}' has no shift in the calendar."));
+        }
+
+        SchedulingValidation.Days(request.RefitFrom, request.RefitUntil, "refitFrom", "refitUntil", errors);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (request.Series ?? []).Count; i++)
+        {
+            var plan = request.Series![i];
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"series[{i}]");
+            SchedulingValidation.Plan(plan, prefix, errors);
+            if (plan.SeriesId is not null && !seen.Add(plan.SeriesId))
+            {
+                errors.Add(new(prefix + ".seriesId", $"series '{plan.SeriesId}' is listed twice."));
+            }
+
+            var other = calendar.Appointments?.FirstOrDefault(a => a.SeriesId == plan.SeriesId && a.PatientId != plan.PatientId);
+            if (other is not null)
+            {
+                errors.Add(new(prefix + ".patientId", $"appointment '{other.Id}' of series '{plan.SeriesId}' belongs to another patient."));
+            }
+        }
+
+        if (request.Series is null)
+        {
+            errors.Add(new("series", "is required (an empty list when no series is to be re-fitted)."));
+        }
+    }
+
+    // The disruption as [from, to) minutes on each day it touches.
+    private static List<(DateOnly Day, int From, int To)> DayPeriods(Disruption disruption)
+    {
+        var periods = new List<(DateOnly, int, int)>();
+        var first = DateOnly.FromDateTime(disruption.From);
+        var last = DateOnly.FromDateTime(disruption.To);
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            var from = day == first ? DayGrid.OccupiedStart(TimeOnly.FromDateTime(disruption.From)) : 0;
+            var to = day == last ? DayGrid.OccupiedEnd(TimeOnly.FromDateTime(disruption.To)) : MinutesPerDay;
+            if (to > from)
+            {
+                periods.Add((day, from, to));
+            }
+        }
+
+        return periods;
+    }
+
+    private static TimeOnly EndTime(int minute) => minute >= MinutesPerDay ? TimeOnly.MaxValue : DayGrid.Time(minute);
+
+    private static ClinicCalendar Apply(ClinicCalendar calendar, Disruption disruption, List<(DateOnly Day, int From, int To)> periods)
+    {
+        if (disruption.Kind == DisruptionKind.ChairUnavailable)
+        {
+            return calendar with
+            {
+                ChairClosures =
+                [
+                    .. calendar.ChairClosures,
+                    .. periods.Select(p => new ChairClosure(disruption.ResourceId, p.Day, DayGrid.Time(p.From), EndTime(p.To))),
+                ],
+            };
+        }
+
+        var shifts = new List<NurseShift>();
+        foreach (var shift in calendar.NurseShifts)
+        {
+            var cut = shift.NurseId == disruption.ResourceId ? periods.Where(p => p.Day == shift.Day).ToList() : [];
+            var pieces = new List<(int From, int To)> { (DayGrid.WindowStart(shift.Start), DayGrid.WindowEnd(shift.End)) };
+            foreach (var (_, from, to) in cut)
+            {
+                pieces = [.. pieces.SelectMany(p => new[] { (p.From, Math.Min(p.To, from)), (Math.Max(p.From, to), p.To) }).Where(p => p.Item2 > p.Item1)];
+            }
+
+            shifts.AddRange(cut.Count == 0
+                ? [shift]
+                : pieces.Select(p => shift with { Start = DayGrid.Time(p.From), End = EndTime(p.To) }));
+        }
+
+        return calendar with { NurseShifts = shifts };
+    }
+
+    private static List<Appointment> ChairAffected(ClinicCalendar calendar, string chairId, List<(DateOnly Day, int From, int To)> periods) =>
+        [.. calendar.Appointments.Where(a => a.ChairId == chairId && periods.Any(p =>
+            p.Day == a.Day && DayGrid.OccupiedStart(a.Start) < p.To && p.From < DayGrid.OccupiedEnd(a.End)))];
+
+    private static List<Appointment> NurseAffected(ClinicCalendar disrupted, SchedulingSettings settings, List<(DateOnly Day, int From, int To)> periods)
+    {
+        var evicted = new List<Appointment>();
+        foreach (var (day, from, to) in periods)
+        {
+            var nurses = DayGrid.NursesOnShift(disrupted.NurseShifts.Where(s => s.Day == day));
+            var active = disrupted.Appointments.Where(a => a.Day == day).ToList();
+            for (var m = from; m < to; m++)
+            {
+                var covering = active.Where(a => DayGrid.OccupiedStart(a.Start) <= m && m < DayGrid.OccupiedEnd(a.End)).ToList();
+                var capacity = nurses[m] * settings.ChairsPerNurse.Value;
+                while (covering.Count > capacity)
+                {
+                    var last = covering
+                        .OrderByDescending(a => DayGrid.OccupiedEnd(a.End))
+                        .ThenByDescending(a => DayGrid.OccupiedStart(a.Start))
+                        .ThenByDescending(a => a.Id, StringComparer.Ordinal)
+                        .First();
+                    covering.Remove(last);
+                    active.Remove(last);
+                    evicted.Add(last);
+                }
+            }
+        }
+
+        return evicted;
+    }
+
+    private static (List<AppointmentMove>? Moves, SeriesFit.Result? Failure) Refit(
+        ClinicCalendar current, SchedulingSettings settings, SeriesPlan plan, List<Appointment> affected, ReplanRequest request)
+    {
+        var sessions = current.Appointments
+            .Where(a => a.SeriesId == plan.SeriesId)
+            .Concat(affected)
+            .OrderBy(a => a.Day).ThenBy(a => a.Start).ThenBy(a => a.SessionNumber)
+            .ToList();
+        var moving = affected.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        var grid = new DayGrid(current, settings, plan);
+        var from = request.RefitFrom.DayNumber;
+        var until = request.RefitUntil.DayNumber;
+        var kept = sessions.Where(a => !moving.Contains(a.Id)).Select(a => SeriesFit.Date(a.Day.DayNumber)).ToList();
+        var numbers = string.Join(", ", affected.Select(a => a.SessionNumber?.ToString(CultureInfo.InvariantCulture) ?? a.Id));
+        var what = $"session {numbers} of series '{plan.SeriesId}' next to its kept sessions ({plan.Rules with { Sessions = sessions.Count }})";
+
+        string SequenceProblem() => kept.Count == 0
+            ? $"No days {SeriesFit.Period(from, until)} can hold {what}."
+            : $"The kept sessions of series '{plan.SeriesId}' ({string.Join(", ", kept)}) leave no day {SeriesFit.Period(from, until)} for session {numbers} within the series' rules ({plan.Rules with { Sessions = sessions.Count }}).";
+
+        var result = SeriesFit.Solve(
+            grid,
+            plan,
+            allowed => [.. sessions.Select(a => moving.Contains(a.Id)
+                ? DaySequenceSearch.Layer.Free(allowed, d => Math.Abs(d - a.Day.DayNumber))
+                : DaySequenceSearch.Layer.Pinned(a.Day.DayNumber))],
+            from,
+            until,
+            SequenceProblem,
+            what);
+        if (result.Days is null)
+        {
+            return (null, result);
+        }
+
+        var moves = new List<AppointmentMove>();
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            var old = sessions[i];
+            if (!moving.Contains(old.Id))
+            {
+                continue;
+            }
+
+            var oldStart = DayGrid.OccupiedStart(old.Start);
+            var (start, chair) = grid.Slots(result.Days[i])
+                .OrderBy(s => Math.Abs(s.Start - oldStart))
+                .ThenBy(s => s.Start)
+                .ThenBy(s => s.Chair.Id == old.ChairId ? 0 : 1)
+                .First();
+            moves.Add(new AppointmentMove(old, old with
+            {
+                ChairId = chair.Id,
+                Day = DateOnly.FromDayNumber(result.Days[i]),
+                Start = DayGrid.Time(start),
+                End = DayGrid.Time(start + plan.AppointmentMinutes),
+            }));
+        }
+
+        return (moves, null);
+    }
+}
