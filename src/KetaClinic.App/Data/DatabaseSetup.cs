@@ -89,6 +89,8 @@ public sealed class DatabaseMigrator(DatabaseSettings settings, ILogger<Database
             EmbeddedResourceFilters = [ResourcePrefix],
             MetadataTableName = ChangelogTable,
             IsEraseDisabled = true,
+            // Modules are developed side by side; a lower-numbered script that arrives later is still applied.
+            OutOfOrder = true,
             MustEraseOnValidationError = false,
         };
         evolve.Migrate();

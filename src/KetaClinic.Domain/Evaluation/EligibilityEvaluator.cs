@@ -196,6 +196,15 @@ public static class EligibilityEvaluator
             // Psychotic features now are at least as weighty as a history of psychosis.
             if (rule.Item == Contraindication.PsychosisHistory && psychoticFeatures && answer != ScreeningAnswer.Yes)
             {
+                // The unanswered history question stays missing information even when the current episode's
+                // psychotic features are justified: a justification never stands in for an answer.
+                if (answer == ScreeningAnswer.Unknown)
+                {
+                    reasons.Add(new(ReasonCodes.ScreeningAnswerUnknown,
+                        $"The screening question on {description} has no answer; ask before deciding.",
+                        EvaluationSources.MissingInformation, ReasonEffect.NeedsReview, rule.Code));
+                }
+
                 answer = ScreeningAnswer.Yes;
                 description = "psychotic features in the current episode";
                 source = EvaluationSources.Psychosis;

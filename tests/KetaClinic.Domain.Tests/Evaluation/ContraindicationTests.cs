@@ -125,3 +125,21 @@ public class ContraindicationTests
         Assert.StartsWith("Psychotic features in the current episode", reason.Sentence, StringComparison.Ordinal);
     }
 }
+
+public sealed class PsychosisScreeningGapTests
+{
+    [Fact]
+    public void An_unanswered_psychosis_history_stays_missing_even_when_current_psychotic_features_are_justified()
+    {
+        var items = Enum.GetValues<Contraindication>();
+        var screening = new ContraindicationScreening(
+            items.ToDictionary(i => i, i => i == Contraindication.PsychosisHistory ? ScreeningAnswer.Unknown : ScreeningAnswer.No),
+            new Dictionary<Contraindication, string> { [Contraindication.PsychosisHistory] = "psychiatrist agrees after review" });
+        var input = Fixtures.EligiblePatient() with { BaselineSeverity = EpisodeSeverity.SevereWithPsychosis, Screening = screening };
+
+        var result = Fixtures.Evaluate(input);
+
+        Assert.Equal(EligibilityDecision.NeedsReview, result.Decision);
+        Assert.Contains(result.Reasons, r => r.Code == ReasonCodes.ScreeningAnswerUnknown && r.Effect == ReasonEffect.NeedsReview);
+    }
+}
