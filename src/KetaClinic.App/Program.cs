@@ -20,6 +20,9 @@ builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 builder.Services.AddScoped<IdentityRedirectManager>();
 builder.Services.AddScoped<PageActor>();
+// Bedside monitors: HL7 v2 over MLLP on Hl7:Port (the web host only; the CLI does not listen).
+builder.Services.AddSingleton<KetaClinic.App.Hl7.MllpServer>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<KetaClinic.App.Hl7.MllpServer>());
 
 const string SmartScheme = "CookieOrBearer";
 builder.Services.AddAuthentication(options =>

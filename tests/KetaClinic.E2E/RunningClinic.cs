@@ -38,6 +38,7 @@ public sealed class RunningClinic : IAsyncLifetime
         start.Environment["Demo__Password"] = Password;
         start.Environment["Demo__PatientCount"] = "40";
         start.Environment["Data__Directory"] = _dataDir;
+        start.Environment["Hl7__Port"] = "0";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         _app = Process.Start(start) ?? throw new InvalidOperationException("could not start the app");
         _app.OutputDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };

@@ -119,6 +119,18 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
             });
         }
         db.Locations.Add(location);
+        // One bedside monitor per chair, known by the equipment id its messages carry in OBX-18.
+        foreach (var chair in location.Chairs)
+        {
+            db.MonitorDevices.Add(new MonitorDevice
+            {
+                Id = DeterministicGuid(settings.Seed, 200 + location.Chairs.IndexOf(chair)),
+                DeviceKey = $"equipment:DEMO-MON-{location.Chairs.IndexOf(chair) + 1}",
+                ChairId = chair.Id,
+                Description = $"Bedside monitor at {chair.Name}",
+                CreatedAt = now,
+            });
+        }
 
         var random = new Random(settings.Seed);
         var faker = new Faker("en_US") { Random = new Randomizer(settings.Seed) };

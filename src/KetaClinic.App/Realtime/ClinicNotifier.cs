@@ -11,6 +11,7 @@ public sealed class ClinicNotifier
 {
     public const string AlertsChanged = "alerts";
     public const string ResponsesChanged = "responses";
+    public const string VitalsChanged = "vitals";
 
     public event Func<ClinicChange, Task>? Changed;
 

@@ -29,6 +29,12 @@ public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 1
         builder.UseSetting("Demo:PatientCount", demoPatients.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Security:LoginAttemptsPerMinute", "1000");
         builder.UseSetting("Security:PublicRequestsPerMinute", "1000");
+        // Every test app listens for monitors on its own free port, with short timeouts to test them.
+        builder.UseSetting("Hl7:Port", "0");
+        builder.UseSetting("Hl7:BindAddress", "127.0.0.1");
+        builder.UseSetting("Hl7:IdleTimeoutSeconds", "3");
+        builder.UseSetting("Hl7:FrameTimeoutSeconds", "2");
+        builder.UseSetting("Hl7:MaxFrameBytes", "16384");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

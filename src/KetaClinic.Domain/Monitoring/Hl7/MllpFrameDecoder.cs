@@ -76,6 +76,9 @@ public sealed class MllpFrameDecoder
 
     public int MaxFrameBytes => _maxFrameBytes;
 
+    /// <summary>Whether a start block has been seen and its frame has not ended yet (a half-open frame).</summary>
+    public bool IsInsideFrame => _state != State.Outside;
+
     /// <summary>Consumes the next bytes of the stream; returns the events they completed, often none.</summary>
     public IReadOnlyList<MllpEvent> Feed(ReadOnlySpan<byte> chunk)
     {
