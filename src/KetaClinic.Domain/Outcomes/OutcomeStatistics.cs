@@ -86,16 +86,54 @@ public static class OutcomeStatistics
     public static OutcomeSummary Summarise(IReadOnlyCollection<CourseOutcomeFacts> courses)
     {
         ArgumentNullException.ThrowIfNull(courses);
-        var classified = courses.Where(c => c.Status is not ("needs-baseline" or "needs-review" or AwaitingFollowUp)).ToList();
-        var responders = classified.Where(c => c.Responded).ToList();
+        return Summarise(courses.Select(c => (c, 1)).ToList());
+    }
+
+    /// <summary>The same figures from counted groups of identical facts (as a GROUP BY in the database returns them).</summary>
+    public static OutcomeSummary Summarise(IReadOnlyCollection<(CourseOutcomeFacts Facts, int Count)> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        if (groups.Any(g => g.Count < 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(groups), "A group cannot have a negative count.");
+        }
+        var classified = groups.Where(g => g.Facts.Status is not ("needs-baseline" or "needs-review" or AwaitingFollowUp)).ToList();
+        var responders = classified.Where(g => g.Facts.Responded).ToList();
+        var classifiedCount = classified.Sum(g => g.Count);
+        var responderCount = responders.Sum(g => g.Count);
         return new OutcomeSummary(
-            courses.Count,
-            classified.Count,
-            Wilson(responders.Count, classified.Count),
-            Wilson(classified.Count(c => c.Remitted), classified.Count),
-            Median(responders.Where(c => c.SessionsToResponse is not null).Select(c => c.SessionsToResponse!.Value)),
-            Wilson(responders.Count(c => c.Relapsed), responders.Count),
-            Median(responders.Where(c => c.Relapsed && c.DaysToRelapse is not null).Select(c => c.DaysToRelapse!.Value)));
+            groups.Sum(g => g.Count),
+            classifiedCount,
+            Wilson(responderCount, classifiedCount),
+            Wilson(classified.Where(g => g.Facts.Remitted).Sum(g => g.Count), classifiedCount),
+            WeightedMedian(responders.Where(g => g.Facts.SessionsToResponse is not null).Select(g => (g.Facts.SessionsToResponse!.Value, g.Count))),
+            Wilson(responders.Where(g => g.Facts.Relapsed).Sum(g => g.Count), responderCount),
+            WeightedMedian(responders.Where(g => g.Facts.Relapsed && g.Facts.DaysToRelapse is not null).Select(g => (g.Facts.DaysToRelapse!.Value, g.Count))));
+    }
+
+    /// <summary>The median of values given with their multiplicities; null when there are none.</summary>
+    public static decimal? WeightedMedian(IEnumerable<(int Value, int Count)> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var sorted = values.Where(v => v.Count > 0).GroupBy(v => v.Value).Select(g => (Value: g.Key, Count: g.Sum(v => v.Count))).OrderBy(v => v.Value).ToList();
+        long total = sorted.Sum(v => (long)v.Count);
+        if (total == 0)
+        {
+            return null;
+        }
+        int At(long index)
+        {
+            foreach (var (value, count) in sorted)
+            {
+                if (index < count)
+                {
+                    return value;
+                }
+                index -= count;
+            }
+            throw new InvalidOperationException("Index beyond the values.");
+        }
+        return total % 2 == 1 ? At(total / 2) : (At((total / 2) - 1) + At(total / 2)) / 2m;
     }
 
     private static decimal Round(double value) => Math.Round((decimal)value, 4, MidpointRounding.AwayFromZero);

@@ -45,6 +45,23 @@ public sealed class OutcomeStatisticsTests
             return p.Lower >= 0m && p.Upper <= 1m && p.Lower <= p.Rate && p.Rate <= p.Upper;
         });
 
+    [Property]
+    public Property Weighted_median_equals_the_median_of_the_expanded_list() =>
+        Prop.ForAll(Gen.ListOf(Gen.Choose(0, 40).SelectMany(v => Gen.Choose(0, 5).Select(c => (v, c)))).ToArbitrary(), groups =>
+            OutcomeStatistics.WeightedMedian(groups) == OutcomeStatistics.Median(groups.SelectMany(g => Enumerable.Repeat(g.v, g.c))));
+
+    [Property]
+    public Property Summaries_from_counted_groups_equal_summaries_from_single_courses() =>
+        Prop.ForAll(Gen.ListOf(FactsGen.SelectMany(f => Gen.Choose(1, 4).Select(c => (f, c)))).ToArbitrary(), groups =>
+            OutcomeStatistics.Summarise(groups.ToList()) == OutcomeStatistics.Summarise(groups.SelectMany(g => Enumerable.Repeat(g.f, g.c)).ToList()));
+
+    private static Gen<CourseOutcomeFacts> FactsGen =>
+        from status in Gen.Elements("response", "remission", "relapse", "non-response", "needs-baseline", "awaiting-follow-up")
+        from sessions in Gen.Choose(1, 12)
+        from days in Gen.Choose(5, 200)
+        select new CourseOutcomeFacts(status, status is "response" or "remission" or "relapse", status == "remission", status == "relapse",
+            status is "response" or "remission" or "relapse" ? sessions : null, status == "relapse" ? days : null);
+
     [Fact]
     public void Median_of_even_count_is_the_mean_of_the_middle_two() =>
         Assert.Equal(3.5m, OutcomeStatistics.Median([5, 1, 3, 4]));

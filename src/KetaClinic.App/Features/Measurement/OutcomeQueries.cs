@@ -169,21 +169,38 @@ public sealed class OutcomeQueries(
         {
             q = q.Where(o => o.LocationId == location);
         }
-        var rows = await q.Select(o => new DashboardRow(o.Route, o.ProtocolCode, o.DiagnosisCode, o.Status, o.FirstResponseAt != null, o.FirstRemissionAt != null, o.RelapseAt != null, o.SessionsToResponse, o.DaysToRelapse))
-            .ToListAsync(ct);
+        // Counted in the database: one row per distinct combination instead of one per course.
+        var rows = (await q
+            .GroupBy(o => new
+            {
+                o.Route,
+                o.ProtocolCode,
+                o.DiagnosisCode,
+                o.Status,
+                Responded = o.FirstResponseAt != null,
+                Remitted = o.FirstRemissionAt != null,
+                Relapsed = o.RelapseAt != null,
+                o.SessionsToResponse,
+                o.DaysToRelapse,
+            })
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToListAsync(ct))
+            .Select(g => new DashboardRow(g.Key.Route, g.Key.ProtocolCode, g.Key.DiagnosisCode,
+                new CourseOutcomeFacts(g.Key.Status, g.Key.Responded, g.Key.Remitted, g.Key.Relapsed, g.Key.SessionsToResponse, g.Key.DaysToRelapse), g.Count))
+            .ToList();
         var groups = new List<OutcomeGroup>();
         foreach (var (dimension, key) in new (string, Func<DashboardRow, string>)[] { ("route", r => r.Route), ("protocol", r => r.Protocol), ("diagnosis", r => r.Diagnosis ?? "none recorded") })
         {
             groups.AddRange(rows.GroupBy(key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new OutcomeGroup(dimension, g.Key, OutcomeStatistics.Summarise(g.Select(r => r.Facts).ToList()))));
+                .Select(g => new OutcomeGroup(dimension, g.Key, OutcomeStatistics.Summarise(g.Select(r => (r.Facts, r.Count)).ToList()))));
         }
-        var result = new OutcomeDashboard(instrumentId, query.From, query.To, query.LocationId, OutcomeStatistics.Summarise(rows.Select(r => r.Facts).ToList()), groups,
+        var result = new OutcomeDashboard(instrumentId, query.From, query.To, query.LocationId, OutcomeStatistics.Summarise(rows.Select(r => (r.Facts, r.Count)).ToList()), groups,
             instruments.Outcomes.ResponseReductionPercent.Source, thresholds.RemissionAtOrBelow.Source, thresholds.RelapseAtOrAbove.Source);
 
         // Aggregates name no patient; the report is still audited as a read of clinical data.
         await using (var tx = await AuditTrail.BeginAsync(db, ct))
         {
-            await audit.RecordAsync(db, actor, "report", DashboardRecord, null, null, new { instrumentId, query.From, query.To, query.LocationId, courses = rows.Count }, ct);
+            await audit.RecordAsync(db, actor, "report", DashboardRecord, null, null, new { instrumentId, query.From, query.To, query.LocationId, courses = rows.Sum(r => r.Count) }, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -196,8 +213,5 @@ public sealed class OutcomeQueries(
         return new DateTimeOffset(local, clinic.Zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
-    private sealed record DashboardRow(string Route, string Protocol, string? Diagnosis, string Status, bool Responded, bool Remitted, bool Relapsed, int? SessionsToResponse, int? DaysToRelapse)
-    {
-        public CourseOutcomeFacts Facts => new(Status, Responded, Remitted, Relapsed, SessionsToResponse, DaysToRelapse);
-    }
+    private sealed record DashboardRow(string Route, string Protocol, string? Diagnosis, CourseOutcomeFacts Facts, int Count);
 }
