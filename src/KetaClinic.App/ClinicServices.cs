@@ -41,6 +41,7 @@ public static class ClinicServices
         services.AddSingleton<OutcomeQueries>();
         services.AddSingleton(configuration.GetSection(KetaClinic.App.Hl7.Hl7Settings.Section).Get<KetaClinic.App.Hl7.Hl7Settings>() ?? new KetaClinic.App.Hl7.Hl7Settings());
         services.AddSingleton<KetaClinic.App.Hl7.VitalsIntake>();
+        services.AddSingleton<KetaClinic.App.Features.Monitoring.MonitoringService>();
         services.AddSingleton<KetaClinic.App.Features.Auth.SignInAudit>();
         services.AddScoped<KetaClinic.App.Features.Auth.StaffSignIn>();
         services.AddHttpContextAccessor();

@@ -1,8 +1,13 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using KetaClinic.App.Data;
+using KetaClinic.App.Features.Monitoring;
 using KetaClinic.App.Hl7;
+using KetaClinic.App.Security;
 using KetaClinic.App.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -202,6 +207,65 @@ public abstract class Hl7ListenerTests(AppFixture fixture)
         {
             Assert.Equal(20, await db.VitalSigns.CountAsync(v => v.SessionId == sessionId));
         }
+    }
+
+    [Fact]
+    public async Task The_administrator_registers_and_retires_a_monitor_and_reads_the_message_log()
+    {
+        var (_, sessionId, _, _) = await ChairInSessionAsync();
+        Guid chairId;
+        await using (var db = App.NewDbContext())
+        {
+            chairId = (await db.TreatmentSessions.SingleAsync(s => s.Id == sessionId)).ChairId!.Value;
+        }
+        var admin = await App.ClientForAsync(ClinicRoles.Administrator);
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var bad = await admin.PostAsJsonAsync("/api/monitors", new { deviceKey = "monitor 7", chairId });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("deviceKey", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var equipment = "REG" + Guid.NewGuid().ToString("N")[..10];
+        var created = await admin.PostAsJsonAsync("/api/monitors", new { deviceKey = "equipment:" + equipment, chairId, description = "Spare monitor" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var monitor = (await created.Content.ReadFromJsonAsync<MonitorView>(json))!;
+        var twice = await admin.PostAsJsonAsync("/api/monitors", new { deviceKey = "equipment:" + equipment, chairId });
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+
+        using var client = await ConnectAsync();
+        Assert.StartsWith("MSA|AA|", Msa(await SendAsync(client.GetStream(), Oru("R1" + Guid.NewGuid().ToString("N")[..10], equipment))), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/monitors/{monitor.Id}/deactivate", null)).StatusCode);
+        var control = "R2" + Guid.NewGuid().ToString("N")[..10];
+        Assert.StartsWith("MSA|AE|", Msa(await SendAsync(client.GetStream(), Oru(control, equipment))), StringComparison.Ordinal);
+
+        var log = await admin.GetFromJsonAsync<List<InboundMessageView>>("/api/hl7/messages?ack=AE&take=50", json);
+        Assert.Contains(log!, m => m.ControlId == control && m.Error!.Contains("not registered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_nurse_enters_vitals_by_hand_with_errors_named_by_field()
+    {
+        var (equipment, sessionId, _, _) = await ChairInSessionAsync();
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var half = await nurse.PostAsJsonAsync($"/api/sessions/{sessionId}/vitals", new { systolic = 130 });
+        Assert.Contains("diastolic", await half.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var absurd = await nurse.PostAsJsonAsync($"/api/sessions/{sessionId}/vitals", new { heartRate = 720, oxygenSaturation = 97 });
+        Assert.Equal(HttpStatusCode.BadRequest, absurd.StatusCode);
+        Assert.Contains("heartRate", await absurd.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var inverted = await nurse.PostAsJsonAsync($"/api/sessions/{sessionId}/vitals", new { systolic = 80, diastolic = 95 });
+        Assert.Equal(HttpStatusCode.BadRequest, inverted.StatusCode);
+        await using (var db = App.NewDbContext())
+        {
+            Assert.False(await db.VitalSigns.AnyAsync(v => v.SessionId == sessionId));
+        }
+
+        var ok = await nurse.PostAsJsonAsync($"/api/sessions/{sessionId}/vitals", new { systolic = 138, diastolic = 86, heartRate = 88 });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using var client = await ConnectAsync();
+        await SendAsync(client.GetStream(), Oru("MV" + Guid.NewGuid().ToString("N")[..10], equipment));
+        var vitals = (await nurse.GetFromJsonAsync<List<VitalView>>($"/api/sessions/{sessionId}/vitals", json))!;
+        Assert.Equal(3, vitals.Count(v => v.Source == "manual"));
+        Assert.Equal(4, vitals.Count(v => v.Source == "monitor"));
+        Assert.Equal("nurse@demo.clinic", vitals.First(v => v.Source == "manual").RecordedBy);
     }
 
     [Fact]

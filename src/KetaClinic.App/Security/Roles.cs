@@ -32,6 +32,9 @@ public static class Permissions
     public const string AlertsRead = "alerts.read";
     public const string AlertsAcknowledge = "alerts.acknowledge";
     public const string OutcomesReport = "outcomes.report";
+    public const string DevicesManage = "devices.manage";
+    public const string VitalsRead = "vitals.read";
+    public const string VitalsWrite = "vitals.write";
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
@@ -51,6 +54,10 @@ public static class Permissions
         [AlertsAcknowledge] = [ClinicRoles.Physician],
         // Aggregate rates only, no patient is named: the administrator runs the clinic on these figures.
         [OutcomesReport] = [ClinicRoles.Administrator, ClinicRoles.Physician, ClinicRoles.Nurse],
+        // Registering monitors and reading the HL7 message log (no patient data) is the administrator's job.
+        [DevicesManage] = [ClinicRoles.Administrator],
+        [VitalsRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        [VitalsWrite] = [ClinicRoles.Physician, ClinicRoles.Nurse],
     };
 
     public static bool Allows(string permission, IEnumerable<string> roles) =>
