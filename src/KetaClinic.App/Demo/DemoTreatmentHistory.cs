@@ -29,7 +29,7 @@ public sealed class DemoTreatmentHistory(InstrumentCatalog catalog, Random rando
         ("sublingual", "sublingual-racemic", 6),
     ];
 
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+    private static readonly KetaClinic.App.Security.Actor DemoPatient = new("system:demo-seed", "Patient (questionnaire link)", ["Patient"], null);
 
     public sealed record History(TreatmentCourse Course, List<TreatmentSession> Sessions, List<InstrumentResponse> Responses, List<SafetyAlert> Alerts, Trajectory Kind);
 
@@ -205,29 +205,8 @@ public sealed class DemoTreatmentHistory(InstrumentCatalog catalog, Random rando
         {
             throw new InvalidOperationException("Demo answers did not score: " + string.Join("; ", score.Errors));
         }
-        var s = score.Score;
-        return new InstrumentResponse
-        {
-            Id = id,
-            PatientId = patientId,
-            InstrumentId = d.Id,
-            InstrumentVersion = d.Version,
-            Answers = System.Text.Json.JsonSerializer.Serialize(
-                d.Items.Where(i => s.Answers.ContainsKey(i.Id)).Select(i => new Measurements.StoredAnswer(i.Id, s.Answers[i.Id], i.FindOption(s.Answers[i.Id])?.Score, i.LoincCode)).ToList(),
-                Json),
-            Total = s.Total,
-            SeverityCode = s.Severity?.Code,
-            SeverityDisplay = s.Severity?.Display,
-            Flags = string.Join(',', s.Flags),
-            TriageLevel = s.TriageLevel,
-            LoincPanel = d.Loinc.Panel,
-            LoincTotal = d.Loinc.Total,
-            TakenAt = takenAt,
-            RecordedAt = takenAt,
-            RecordedBy = "system:demo-seed",
-            RecordedByName = "Patient (questionnaire link)",
-            Source = "patient-link",
-        };
+        // Stored exactly as the app stores a questionnaire answered through a link.
+        return Measurements.NewResponse(patientId, d, score.Score, takenAt, takenAt, DemoPatient, "patient-link", null, null, id);
     }
 
     private (string Route, string Protocol, int Weight) Pick((string Route, string Protocol, int Weight)[] options)

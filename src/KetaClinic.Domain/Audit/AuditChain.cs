@@ -68,35 +68,52 @@ public static class AuditChain
 /// <summary>Checks a chain one entry at a time, so a long log can be read in pages.</summary>
 public sealed class AuditChainVerifier
 {
-    private string _expectedPrevious = AuditChain.GenesisHash;
+    private readonly HashChainVerifier _chain = new(AuditChain.GenesisHash);
+
+    public ChainVerification Result => _chain.Result;
+
+    /// <summary>Returns false once a link is broken; later entries are not looked at.</summary>
+    public bool Accept(ChainedAuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return _chain.Accept(entry.Facts.Sequence, entry.PreviousHash, entry.Hash, () => AuditChain.ComputeHash(entry.PreviousHash, entry.Facts));
+    }
+}
+
+/// <summary>
+/// The rules every hash chain here follows (audit log, controlled-substance ledger): sequences without gaps from 1,
+/// each entry naming the hash of the one before, and its content hashing to its stored hash.
+/// </summary>
+public sealed class HashChainVerifier(string genesisHash)
+{
+    private string _expectedPrevious = genesisHash;
     private long _expectedSequence = 1;
     private long _checked;
     private ChainVerification? _failure;
 
     public ChainVerification Result => _failure ?? new ChainVerification(true, _checked, null, null);
 
-    /// <summary>Returns false once a link is broken; later entries are not looked at.</summary>
-    public bool Accept(ChainedAuditEntry entry)
+    /// <summary>Returns false once a link is broken. <paramref name="computeHash"/> returns null when the content cannot be read.</summary>
+    public bool Accept(long sequence, string previousHash, string storedHash, Func<string?> computeHash)
     {
-        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(computeHash);
         if (_failure is not null)
         {
             return false;
         }
-        var seq = entry.Facts.Sequence;
-        if (seq != _expectedSequence)
+        if (sequence != _expectedSequence)
         {
-            return Fail(_expectedSequence, $"entry {_expectedSequence} is missing (found {seq} next)");
+            return Fail(_expectedSequence, $"entry {_expectedSequence} is missing (found {sequence} next)");
         }
-        if (!string.Equals(entry.PreviousHash, _expectedPrevious, StringComparison.Ordinal))
+        if (!string.Equals(previousHash, _expectedPrevious, StringComparison.Ordinal))
         {
-            return Fail(seq, "its previous-hash does not match the hash of the entry before it");
+            return Fail(sequence, "its previous-hash does not match the hash of the entry before it");
         }
-        if (!string.Equals(AuditChain.ComputeHash(entry.PreviousHash, entry.Facts), entry.Hash, StringComparison.Ordinal))
+        if (!string.Equals(computeHash(), storedHash, StringComparison.Ordinal))
         {
-            return Fail(seq, "its content does not match its stored hash");
+            return Fail(sequence, "its content does not match its stored hash");
         }
-        _expectedPrevious = entry.Hash;
+        _expectedPrevious = storedHash;
         _expectedSequence++;
         _checked++;
         return true;

@@ -69,44 +69,16 @@ public static class LedgerChain
 /// <summary>Checks a ledger chain one entry at a time, so a long ledger can be read in pages.</summary>
 public sealed class LedgerChainVerifier
 {
-    private string _expectedPrevious = LedgerChain.GenesisHash;
-    private long _expectedSequence = 1;
-    private long _checked;
-    private ChainVerification? _failure;
+    private readonly HashChainVerifier _chain = new(LedgerChain.GenesisHash);
 
-    public ChainVerification Result => _failure ?? new ChainVerification(true, _checked, null, null);
+    public ChainVerification Result => _chain.Result;
 
     /// <summary>Returns false once a link is broken; later entries are not looked at.</summary>
     public bool Accept(LedgerEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (_failure is not null)
-        {
-            return false;
-        }
-        if (entry.Sequence != _expectedSequence)
-        {
-            return Fail(_expectedSequence, $"entry {_expectedSequence} is missing (found {entry.Sequence} next)");
-        }
-        if (!string.Equals(entry.PreviousHash, _expectedPrevious, StringComparison.Ordinal))
-        {
-            return Fail(entry.Sequence, "its previous-hash does not match the hash of the entry before it");
-        }
-        if (entry.Event is null
-            || !string.Equals(LedgerChain.ComputeHash(entry.PreviousHash, entry.Sequence, entry.RecordedAt, entry.RecordedBy, entry.Event), entry.Hash, StringComparison.Ordinal))
-        {
-            return Fail(entry.Sequence, "its content does not match its stored hash");
-        }
-        _expectedPrevious = entry.Hash;
-        _expectedSequence++;
-        _checked++;
-        return true;
-    }
-
-    private bool Fail(long sequence, string problem)
-    {
-        _failure = new ChainVerification(false, _checked, sequence, problem);
-        return false;
+        return _chain.Accept(entry.Sequence, entry.PreviousHash, entry.Hash,
+            () => entry.Event is null ? null : LedgerChain.ComputeHash(entry.PreviousHash, entry.Sequence, entry.RecordedAt, entry.RecordedBy, entry.Event));
     }
 }
 

@@ -448,7 +448,7 @@ public sealed class Measurements(
     private static List<FieldError> AnswerErrors(ScoringResult scored) =>
         scored.Errors.Select(e => new FieldError($"answers.{e.ItemId}", e.Message)).ToList();
 
-    private static InstrumentResponse NewResponse(Guid patientId, InstrumentDefinition definition, InstrumentScore score, DateTimeOffset takenAt, DateTimeOffset now, Actor actor, string source, Guid? linkId, Guid? sessionId)
+    internal static InstrumentResponse NewResponse(Guid patientId, InstrumentDefinition definition, InstrumentScore score, DateTimeOffset takenAt, DateTimeOffset now, Actor actor, string source, Guid? linkId, Guid? sessionId, Guid? id = null)
     {
         var answers = definition.Items.Where(i => score.Answers.ContainsKey(i.Id)).Select(i =>
         {
@@ -457,7 +457,7 @@ public sealed class Measurements(
         }).ToList();
         return new InstrumentResponse
         {
-            Id = Guid.CreateVersion7(now),
+            Id = id ?? Guid.CreateVersion7(now),
             PatientId = patientId,
             SessionId = sessionId,
             InstrumentId = definition.Id,
