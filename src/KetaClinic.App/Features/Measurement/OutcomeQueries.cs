@@ -169,25 +169,38 @@ public sealed class OutcomeQueries(
         {
             q = q.Where(o => o.LocationId == location);
         }
-        // Counted in the database: one row per distinct combination instead of one per course.
-        var rows = (await q
-            .GroupBy(o => new
-            {
-                o.Route,
-                o.ProtocolCode,
-                o.DiagnosisCode,
-                o.Status,
-                Responded = o.FirstResponseAt != null,
-                Remitted = o.FirstRemissionAt != null,
-                Relapsed = o.RelapseAt != null,
-                o.SessionsToResponse,
-                o.DaysToRelapse,
-            })
-            .Select(g => new { g.Key, Count = g.Count() })
-            .ToListAsync(ct))
-            .Select(g => new DashboardRow(g.Key.Route, g.Key.ProtocolCode, g.Key.DiagnosisCode,
-                new CourseOutcomeFacts(g.Key.Status, g.Key.Responded, g.Key.Remitted, g.Key.Relapsed, g.Key.SessionsToResponse, g.Key.DaysToRelapse), g.Count))
-            .ToList();
+        // PostgreSQL counts in the database (one row per distinct combination); SQLite reads the few columns and
+        // counts here, which measured faster than its sorting GROUP BY over nine columns.
+        List<(DashboardKey Key, int Count)> counted;
+        if (db.IsSqlite)
+        {
+            var keys = await q.Select(o => new DashboardKey(o.Route, o.ProtocolCode, o.DiagnosisCode, o.Status,
+                    o.FirstResponseAt != null, o.FirstRemissionAt != null, o.RelapseAt != null, o.SessionsToResponse, o.DaysToRelapse))
+                .ToListAsync(ct);
+            counted = keys.GroupBy(k => k).Select(g => (g.Key, g.Count())).ToList();
+        }
+        else
+        {
+            counted = (await q
+                .GroupBy(o => new
+                {
+                    o.Route,
+                    o.ProtocolCode,
+                    o.DiagnosisCode,
+                    o.Status,
+                    Responded = o.FirstResponseAt != null,
+                    Remitted = o.FirstRemissionAt != null,
+                    Relapsed = o.RelapseAt != null,
+                    o.SessionsToResponse,
+                    o.DaysToRelapse,
+                })
+                .Select(g => new { g.Key, Count = g.Count() })
+                .ToListAsync(ct))
+                .Select(g => (new DashboardKey(g.Key.Route, g.Key.ProtocolCode, g.Key.DiagnosisCode, g.Key.Status, g.Key.Responded, g.Key.Remitted, g.Key.Relapsed, g.Key.SessionsToResponse, g.Key.DaysToRelapse), g.Count))
+                .ToList();
+        }
+        var rows = counted.Select(c => new DashboardRow(c.Key.Route, c.Key.Protocol, c.Key.Diagnosis,
+            new CourseOutcomeFacts(c.Key.Status, c.Key.Responded, c.Key.Remitted, c.Key.Relapsed, c.Key.SessionsToResponse, c.Key.DaysToRelapse), c.Count)).ToList();
         var groups = new List<OutcomeGroup>();
         foreach (var (dimension, key) in new (string, Func<DashboardRow, string>)[] { ("route", r => r.Route), ("protocol", r => r.Protocol), ("diagnosis", r => r.Diagnosis ?? "none recorded") })
         {
@@ -214,4 +227,6 @@ public sealed class OutcomeQueries(
     }
 
     private sealed record DashboardRow(string Route, string Protocol, string? Diagnosis, CourseOutcomeFacts Facts, int Count);
+
+    private sealed record DashboardKey(string Route, string Protocol, string? Diagnosis, string Status, bool Responded, bool Remitted, bool Relapsed, int? SessionsToResponse, int? DaysToRelapse);
 }
