@@ -90,6 +90,7 @@ public static class ClinicApi
             .RequireAuthorization(Permissions.AuditRead).WithName("VerifyAudit");
 
         Measurement.MeasurementApi.Map(api);
+        Evaluation.EvaluationApi.Map(api);
 
         api.MapGet("/locations", async (ClinicDirectory directory, HttpContext http, CancellationToken ct) =>
                 (await directory.LocationsAsync(ActorOf(http), ct)).ToHttp())

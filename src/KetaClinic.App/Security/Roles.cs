@@ -32,6 +32,12 @@ public static class Permissions
     public const string AlertsRead = "alerts.read";
     public const string AlertsAcknowledge = "alerts.acknowledge";
     public const string OutcomesReport = "outcomes.report";
+    public const string LeadsManage = "leads.manage";
+    public const string EvaluationsRead = "evaluations.read";
+    public const string EvaluationsWrite = "evaluations.write";
+    public const string ConsentsRead = "consents.read";
+    public const string ConsentsWrite = "consents.write";
+    public const string ConsentsCountersign = "consents.countersign";
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
@@ -51,6 +57,16 @@ public static class Permissions
         [AlertsAcknowledge] = [ClinicRoles.Physician],
         // Aggregate rates only, no patient is named: the administrator runs the clinic on these figures.
         [OutcomesReport] = [ClinicRoles.Administrator, ClinicRoles.Physician, ClinicRoles.Nurse],
+        // The front desk works the queue of consultation requests and turns them into patients and bookings;
+        // nurses cover the phone. A request holds what the person wrote about their treatment, so no one else.
+        [LeadsManage] = [ClinicRoles.Nurse, ClinicRoles.FrontDesk],
+        [EvaluationsRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        // Only a physician evaluates, signs off and writes addenda.
+        [EvaluationsWrite] = [ClinicRoles.Physician],
+        [ConsentsRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        // A nurse may present the consent and record the patient's signature; a physician countersigns.
+        [ConsentsWrite] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        [ConsentsCountersign] = [ClinicRoles.Physician],
     };
 
     public static bool Allows(string permission, IEnumerable<string> roles) =>
