@@ -46,6 +46,9 @@ public sealed class Evaluations(
         return input is null ? new EvaluationCheck(errors, null) : new EvaluationCheck([], EvaluationRules.Assess(input, form, rules.Rules));
     }
 
+    /// <summary>Whether a drug is in the clinic's antidepressant table (otherwise it needs the physician's class and confirmation).</summary>
+    public bool IsKnownDrug(string? name) => rules.Rules.Antidepressants.Find(name) is not null;
+
     public async Task<Result<EvaluationOverview>> OverviewAsync(Guid patientId, Actor actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
