@@ -672,6 +672,37 @@ public abstract partial class EvaluationTests(AppFixture fixture)
         Assert.True(await db.AuditEntries.AnyAsync(a => a.RecordId == signed.Id.ToString() && a.Action == "read" && a.Details!.Contains("letter")));
     }
 
+    // ---- demo clinic ----
+
+    [Fact]
+    public async Task The_demo_clinic_has_requests_waiting_signed_evaluations_with_consents_and_a_patient_ready_for_evaluation()
+    {
+        var desk = await App.ClientForAsync(ClinicRoles.FrontDesk);
+        var leads = (await desk.GetFromJsonAsync<List<LeadView>>("/api/leads?status=all", Json))!;
+        Assert.True(leads.Count(l => l.Status == "new" && l.Channel == "web") >= 3);
+        Assert.Contains(leads, l => l.Status == "contacted" && l.Channel == "phone");
+        Assert.Contains(leads, l => l.Status == "declined" && l.DeclineReason is not null);
+        var ready = Assert.Single(leads, l => l.Status == "converted" && l.EnteredByName is null && l.ReceivedAt < TimeProvider.System.GetUtcNow().AddDays(-2));
+
+        await using var db = App.NewDbContext();
+        Assert.True(await db.ConsultationAppointments.AnyAsync(c => c.PatientId == ready.PatientId && c.Status == "booked"));
+        Assert.True(await db.PreScreeningSubmissions.AnyAsync(s => s.PatientId == ready.PatientId));
+        Assert.False(await db.ClinicalEvaluations.AnyAsync(e => e.PatientId == ready.PatientId));
+
+        var courses = await db.TreatmentCourses.AsNoTracking().ToListAsync();
+        var signed = await db.ClinicalEvaluations.AsNoTracking().Where(e => e.Status == "signed" && e.SignedByName == "Dr. Priya Raman").ToListAsync();
+        var consents = await db.Consents.AsNoTracking().Where(c => c.Status == "active").ToListAsync();
+        Assert.NotEmpty(signed);
+        foreach (var course in courses.Where(c => signed.Any(e => e.PatientId == c.PatientId)))
+        {
+            Assert.Contains(consents, c => c.PatientId == course.PatientId && c.Route == ConsentLibrary.ConsentRouteFor(course.Route));
+        }
+        var physician = await App.ClientForAsync(ClinicRoles.Physician);
+        var evaluation = (await physician.GetFromJsonAsync<EvaluationView>($"/api/evaluations/{signed[0].Id}", Json))!;
+        Assert.Equal("eligible", evaluation.SignOff!.FinalDecision);
+        Assert.NotEmpty(evaluation.Check.Assessment!.Reasons);
+    }
+
     // ---- helpers ----
 
     internal static EvaluationForm EligibleForm() => new()

@@ -30,6 +30,7 @@ window.ketaSignature = (() => {
       if (!canvas || pads.has(canvas)) { return; }
       const pad = { strokes: [], drawing: false };
       pads.set(canvas, pad);
+      canvas.dataset.ready = '1';
       canvas.style.touchAction = 'none';
       canvas.addEventListener('pointerdown', e => {
         pad.drawing = true;

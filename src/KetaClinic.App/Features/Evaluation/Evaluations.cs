@@ -266,7 +266,7 @@ public sealed class Evaluations(
         evaluation.SignedBy = actor.UserId;
         evaluation.SignedByName = actor.UserName;
         evaluation.ExpiresOn = final == "eligible" ? assessment.ExpiresOn : null;
-        evaluation.SignedAssessment = JsonSerializer.Serialize(new SignedSnapshot(assessment, body, scales), Json);
+        evaluation.SignedAssessment = Snapshot(assessment, body, scales);
         await audit.RecordAsync(db, actor, SignOffAction, RecordType, evaluation.Id.ToString(), evaluation.PatientId,
             new { evaluation.SignOffOutcome, support = assessment.Decision, final, evaluation.ExpiresOn, reasons = assessment.Reasons.Select(r => r.Code).Distinct() }, ct);
         await db.SaveChangesAsync(ct);
@@ -510,6 +510,12 @@ public sealed class Evaluations(
             form.Psychotherapy = "Patient's pre-screening: " + answers.Psychotherapy;
         }
     }
+
+    /// <summary>What a signed evaluation keeps of the decision support, the measurements and the rating scales.</summary>
+    internal static string Snapshot(AssessmentView assessment, BodyView body, IReadOnlyList<ScaleSummary> scales) =>
+        JsonSerializer.Serialize(new SignedSnapshot(assessment, body, scales), Json);
+
+    internal static string Form(EvaluationForm form) => JsonSerializer.Serialize(form, Json);
 
     internal static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
