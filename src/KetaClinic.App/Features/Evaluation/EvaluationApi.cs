@@ -18,9 +18,7 @@ public static class EvaluationApi
         open.MapGet("/prescreening/{token}", async (string token, PreScreenings p, HttpContext http, CancellationToken ct) =>
             {
                 var form = await p.OpenAsync(token, http.Connection.RemoteIpAddress?.ToString(), ct);
-                return form.State == "open"
-                    ? Results.Ok(form)
-                    : Results.Problem(form.Message, statusCode: form.State == "unknown" ? StatusCodes.Status404NotFound : StatusCodes.Status410Gone, title: $"Link {form.State}");
+                return MeasurementApi.OpenLink(form.State, form.Message, form);
             })
             .WithName("OpenPreScreening");
         open.MapPost("/prescreening/{token}", async (string token, PreScreeningSubmitRequest request, PreScreenings p, HttpContext http, CancellationToken ct) =>
