@@ -271,6 +271,51 @@ public abstract partial class EvaluationTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task The_pre_screening_page_takes_the_form_with_its_scales_and_names_a_bad_number_without_storing_anything()
+    {
+        var (patientId, _) = await NewPatientAsync();
+        var desk = await App.ClientForAsync(ClinicRoles.FrontDesk);
+        var link = (await (await desk.PostAsJsonAsync($"/api/patients/{patientId}/prescreening-links", new { })).Content.ReadFromJsonAsync<IssuedLink>(Json))!;
+        var path = new Uri(link.Url).AbsolutePath;
+        var anonymous = await App.ClientForAsync(null);
+        var page = await anonymous.GetStringAsync(path);
+        Assert.Contains("PHQ-9", page, StringComparison.Ordinal);
+        Assert.Contains("GAD-7", page, StringComparison.Ordinal);
+
+        var form = new Dictionary<string, string>(HiddenInputs(page))
+        {
+            ["ad0_drug"] = "sertraline", ["ad0_dose"] = "lots", ["ad0_weeks"] = "8", ["ad0_response"] = "did-not-help",
+            ["med0_name"] = "lorazepam", ["med0_dose"] = "1", ["psychosisHistory"] = "no", ["pregnancy"] = "not-applicable",
+        };
+        foreach (var item in Enumerable.Range(1, 9))
+        {
+            form[$"phq9_{item}"] = "1";
+        }
+        foreach (var item in Enumerable.Range(1, 7))
+        {
+            form[$"gad7_{item}"] = "1";
+        }
+        var bad = await (await anonymous.PostAsync(path, new FormUrlEncodedContent(form))).Content.ReadAsStringAsync();
+        Assert.Contains("must be a number", bad, StringComparison.Ordinal);
+        await using (var db = App.NewDbContext())
+        {
+            Assert.False(await db.PreScreeningSubmissions.AnyAsync(s => s.PatientId == patientId));
+        }
+
+        form = new Dictionary<string, string>(form) { ["ad0_dose"] = "150" };
+        foreach (var (name, value) in HiddenInputs(bad))
+        {
+            form[name] = value;
+        }
+        var done = await (await anonymous.PostAsync(path, new FormUrlEncodedContent(form))).Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"prescreen-done\"", done, StringComparison.Ordinal);
+        await using var check = App.NewDbContext();
+        var submission = await check.PreScreeningSubmissions.SingleAsync(s => s.PatientId == patientId);
+        Assert.Contains("sertraline", submission.Answers, StringComparison.Ordinal);
+        Assert.Equal(9, (await check.InstrumentResponses.SingleAsync(r => r.Id == submission.Phq9ResponseId)).Total);
+    }
+
+    [Fact]
     public async Task An_evaluation_starts_from_the_pre_screening_but_the_patients_answers_are_never_accepted_unconfirmed()
     {
         var (patientId, _) = await NewPatientAsync();
