@@ -17,6 +17,9 @@ public sealed class ClinicSettings
 
     public MeasurementLimits MeasurementLimits { get; set; } = MeasurementLimits.Default;
 
+    /// <summary>The clinic's letterhead on printed documents (evaluation summary, referral letter).</summary>
+    public LetterheadSettings Letterhead { get; set; } = new();
+
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
     public DateOnly Today(TimeProvider clock)
@@ -26,4 +29,19 @@ public sealed class ClinicSettings
     }
 
     public DateTimeOffset ToClinicTime(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
+}
+
+/// <summary>Section "Clinic:Letterhead": what heads every printed document.</summary>
+public sealed class LetterheadSettings
+{
+    /// <summary>Printed name; empty means the clinic's name.</summary>
+    public string? Name { get; set; }
+
+    public List<string> AddressLines { get; set; } = [];
+    public string? Phone { get; set; }
+    public string? Fax { get; set; }
+    public string? Website { get; set; }
+
+    /// <summary>Printed under the signing physician's name, e.g. "Attending psychiatrist, ketamine service".</summary>
+    public string SignatureLine { get; set; } = "Attending physician";
 }

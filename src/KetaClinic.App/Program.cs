@@ -105,6 +105,16 @@ if (requireHttps)
 }
 app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseRateLimiter();
+// Pages and endpoints without an account take small bodies only; each field has its own, smaller, limit.
+app.Use(async (ctx, next) =>
+{
+    if (PublicPaths.IsPublic(ctx.Request.Path)
+        && ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+    {
+        limit.MaxRequestBodySize = PublicPaths.MaxBodyBytes;
+    }
+    await next();
+});
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

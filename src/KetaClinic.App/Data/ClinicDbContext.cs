@@ -25,6 +25,12 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
     public DbSet<MonitorDevice> MonitorDevices => Set<MonitorDevice>();
     public DbSet<VitalSignRecord> VitalSigns => Set<VitalSignRecord>();
     public DbSet<Hl7InboundMessage> Hl7InboundMessages => Set<Hl7InboundMessage>();
+    public DbSet<ConsultationLead> ConsultationLeads => Set<ConsultationLead>();
+    public DbSet<ConsultationAppointment> ConsultationAppointments => Set<ConsultationAppointment>();
+    public DbSet<PreScreeningSubmission> PreScreeningSubmissions => Set<PreScreeningSubmission>();
+    public DbSet<ClinicalEvaluation> ClinicalEvaluations => Set<ClinicalEvaluation>();
+    public DbSet<EvaluationAddendum> EvaluationAddenda => Set<EvaluationAddendum>();
+    public DbSet<ConsentRecord> Consents => Set<ConsentRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
@@ -146,6 +152,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
 
         ConfigureMeasurement(builder);
         ConfigureMonitoring(builder);
+        ConfigureEvaluation(builder);
 
         builder.Entity<AuditEntry>(e =>
         {
@@ -230,6 +237,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.Property(l => l.CreatedByName).HasMaxLength(256).IsRequired();
             e.Property(l => l.SentVia).HasMaxLength(20).IsRequired();
             e.Property(l => l.SentTo).HasMaxLength(254);
+            e.Property(l => l.Purpose).HasMaxLength(20).IsRequired();
             e.HasOne<Patient>().WithMany().HasForeignKey(l => l.PatientId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(l => new { l.PatientId, l.CreatedAt });
         });
@@ -308,6 +316,107 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.Property(m => m.Error).HasMaxLength(500);
             e.HasIndex(m => new { m.SendingApplication, m.SendingFacility, m.ControlId }).IsUnique();
             e.HasIndex(m => m.ReceivedAt);
+        });
+    }
+
+    private static void ConfigureEvaluation(ModelBuilder builder)
+    {
+        builder.Entity<ConsultationLead>(e =>
+        {
+            e.HasKey(l => l.Id);
+            e.Property(l => l.Id).ValueGeneratedNever();
+            e.Property(l => l.Channel).HasMaxLength(10).IsRequired();
+            e.Property(l => l.GivenName).HasMaxLength(PatientRules.NameMax).IsRequired();
+            e.Property(l => l.FamilyName).HasMaxLength(PatientRules.NameMax).IsRequired();
+            e.Property(l => l.Phone).HasMaxLength(32);
+            e.Property(l => l.Email).HasMaxLength(254);
+            e.Property(l => l.PreferredContactTimes).HasMaxLength(200);
+            e.Property(l => l.TriedSoFar).HasMaxLength(2000);
+            e.Property(l => l.HeardAbout).HasMaxLength(200);
+            e.Property(l => l.Status).HasMaxLength(20).IsRequired();
+            e.Property(l => l.DeclineReason).HasMaxLength(500);
+            e.Property(l => l.Note).HasMaxLength(1000);
+            e.Property(l => l.StatusChangedByName).HasMaxLength(256);
+            e.Property(l => l.EnteredBy).HasMaxLength(450);
+            e.Property(l => l.EnteredByName).HasMaxLength(256);
+            e.HasIndex(l => new { l.Status, l.ReceivedAt });
+        });
+
+        builder.Entity<ConsultationAppointment>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).ValueGeneratedNever();
+            e.Property(a => a.Mode).HasMaxLength(20).IsRequired();
+            e.Property(a => a.PhysicianId).HasMaxLength(450).IsRequired();
+            e.Property(a => a.PhysicianName).HasMaxLength(256).IsRequired();
+            e.Property(a => a.Status).HasMaxLength(20).IsRequired();
+            e.Property(a => a.CreatedBy).HasMaxLength(450).IsRequired();
+            e.Property(a => a.CreatedByName).HasMaxLength(256).IsRequired();
+            e.HasOne<Patient>().WithMany().HasForeignKey(a => a.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(a => new { a.PatientId, a.StartsAt });
+            e.HasIndex(a => new { a.PhysicianId, a.StartsAt });
+        });
+
+        builder.Entity<PreScreeningSubmission>(e =>
+        {
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Id).ValueGeneratedNever();
+            e.Property(s => s.Answers).IsRequired();
+            e.HasOne<Patient>().WithMany().HasForeignKey(s => s.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(s => new { s.PatientId, s.SubmittedAt });
+        });
+
+        builder.Entity<ClinicalEvaluation>(e =>
+        {
+            e.HasKey(v => v.Id);
+            e.Property(v => v.Id).ValueGeneratedNever();
+            e.Property(v => v.Status).HasMaxLength(20).IsRequired();
+            e.Property(v => v.Form).IsRequired();
+            e.Property(v => v.CreatedBy).HasMaxLength(450).IsRequired();
+            e.Property(v => v.CreatedByName).HasMaxLength(256).IsRequired();
+            e.Property(v => v.SupportDecision).HasMaxLength(20);
+            e.Property(v => v.FinalDecision).HasMaxLength(20);
+            e.Property(v => v.SignOffOutcome).HasMaxLength(20);
+            e.Property(v => v.SignOffReason).HasMaxLength(2000);
+            e.Property(v => v.SignedBy).HasMaxLength(450);
+            e.Property(v => v.SignedByName).HasMaxLength(256);
+            e.HasOne<Patient>().WithMany().HasForeignKey(v => v.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(v => new { v.PatientId, v.CreatedAt });
+        });
+
+        builder.Entity<EvaluationAddendum>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).ValueGeneratedNever();
+            e.Property(a => a.Text).HasMaxLength(4000).IsRequired();
+            e.Property(a => a.AuthorId).HasMaxLength(450).IsRequired();
+            e.Property(a => a.AuthorName).HasMaxLength(256).IsRequired();
+            e.HasOne<ClinicalEvaluation>().WithMany().HasForeignKey(a => a.EvaluationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(a => new { a.EvaluationId, a.CreatedAt });
+        });
+
+        builder.Entity<ConsentRecord>(e =>
+        {
+            e.ToTable("consents");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.Property(c => c.Route).HasMaxLength(30).IsRequired();
+            e.Property(c => c.DocumentVersion).HasMaxLength(40).IsRequired();
+            e.Property(c => c.DocumentTitle).HasMaxLength(200).IsRequired();
+            e.Property(c => c.DocumentHash).HasMaxLength(64).IsRequired();
+            e.Property(c => c.DocumentText).IsRequired();
+            e.Property(c => c.Status).HasMaxLength(30).IsRequired();
+            e.Property(c => c.PatientTypedName).HasMaxLength(210).IsRequired();
+            e.Property(c => c.PatientSignature).IsRequired();
+            e.Property(c => c.PresentedBy).HasMaxLength(450).IsRequired();
+            e.Property(c => c.PresentedByName).HasMaxLength(256).IsRequired();
+            e.Property(c => c.CountersignedBy).HasMaxLength(450);
+            e.Property(c => c.CountersignedByName).HasMaxLength(256);
+            e.Property(c => c.RemsEnrolmentId).HasMaxLength(40);
+            e.Property(c => c.WithdrawnByName).HasMaxLength(256);
+            e.Property(c => c.WithdrawalReason).HasMaxLength(1000);
+            e.HasOne<Patient>().WithMany().HasForeignKey(c => c.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(c => new { c.PatientId, c.Route });
         });
     }
 

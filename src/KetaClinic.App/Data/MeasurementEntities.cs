@@ -89,6 +89,16 @@ public sealed class PatientLink
     /// <summary>How the link went out: sms, email or handed (shown to staff, given in person).</summary>
     public string SentVia { get; set; } = "handed";
     public string? SentTo { get; set; }
+
+    /// <summary>What the link opens: one instrument, or the pre-screening questionnaire (see <see cref="LinkPurposes"/>).</summary>
+    public string Purpose { get; set; } = LinkPurposes.Instrument;
+}
+
+/// <summary>What a single-use patient link is for; a token only opens the page of its own purpose.</summary>
+public static class LinkPurposes
+{
+    public const string Instrument = "instrument";
+    public const string PreScreening = "pre-screening";
 }
 
 /// <summary>A safety alert raised from a response; it stays open until a physician acknowledges it with the action taken.</summary>

@@ -1,5 +1,6 @@
 using Bogus;
 using KetaClinic.App.Data;
+using KetaClinic.App.Features.Evaluation;
 using KetaClinic.App.Features.Measurement;
 using KetaClinic.App.Security;
 using KetaClinic.Domain.Common;
@@ -29,7 +30,7 @@ public sealed record DemoLogin(string Email, string Role);
 /// Fills an empty database with a realistic demo clinic, the same every time for the same seed: one location
 /// with infusion chairs, one user per role and synthetic patients. Later features extend it.
 /// </summary>
-public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users, AuditTrail audit, TimeProvider clock, DemoSettings settings, ClinicInstruments instruments, OutcomeProjector projector, ClinicSettings clinic)
+public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users, AuditTrail audit, TimeProvider clock, DemoSettings settings, ClinicInstruments instruments, OutcomeProjector projector, ClinicSettings clinic, ClinicEvaluationRules evaluationRules)
 {
     public static readonly IReadOnlyList<DemoLogin> Logins =
     [
@@ -75,6 +76,7 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
         var actor = Actor.System("demo-seed");
         await using var tx = await AuditTrail.BeginAsync(db, ct);
 
+        var staff = new Dictionary<string, (string Id, string Name)>(StringComparer.Ordinal);
         foreach (var login in Logins)
         {
             var user = new ClinicUser
@@ -94,6 +96,7 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
             };
             Check(await users.CreateAsync(user, settings.Password), login.Email);
             Check(await users.AddToRoleAsync(user, login.Role), login.Email);
+            staff[login.Role] = (user.Id, user.DisplayName);
         }
 
         var location = new Location
@@ -138,6 +141,7 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
         var mrns = new HashSet<string>(StringComparer.Ordinal);
         var histories = new DemoTreatmentHistory(instruments.Catalog, new Random(settings.Seed + 1));
         var courseRandom = new Random(settings.Seed + 2);
+        var treated = new List<(Patient Patient, DemoTreatmentHistory.History History)>();
         for (var i = 0; i < settings.PatientCount; i++)
         {
             var patient = NewPatient(faker, random, mrns, i, today, now);
@@ -162,10 +166,52 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
                 diagnosis, now));
             await audit.RecordAsync(db, actor, AuditActions.Create, "treatment-history", h.Course.Id.ToString(), patient.Id,
                 new { demo = true, sessions = h.Sessions.Count, responses = h.Responses.Count, alerts = h.Alerts.Count }, ct);
+            treated.Add((patient, h));
         }
+        await SeedEvaluationsAsync(treated, mrns, location.Id, staff, now, actor, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>Requests in the queue, a booked patient ready for evaluation, and the evaluation and consent behind every course.</summary>
+    private async Task SeedEvaluationsAsync(
+        List<(Patient Patient, DemoTreatmentHistory.History History)> treated, HashSet<string> mrns, Guid locationId,
+        Dictionary<string, (string Id, string Name)> staff, DateTimeOffset now, Actor actor, CancellationToken ct)
+    {
+        var demo = new DemoEvaluations(evaluationRules, instruments.Catalog, clinic, new Random(settings.Seed + 3), n => DeterministicGuid(settings.Seed, -1 - n));
+        var faker = new Faker("en_US") { Random = new Randomizer(settings.Seed + 4) };
+        var physician = staff[ClinicRoles.Physician];
+        var nurse = staff[ClinicRoles.Nurse];
+        var frontDesk = staff[ClinicRoles.FrontDesk];
+        foreach (var (patient, history) in treated)
+        {
+            if (demo.ForCourse(patient, history, physician, nurse) is not { } signed)
+            {
+                continue;
+            }
+            var (evaluation, consent) = signed;
+            db.ClinicalEvaluations.Add(evaluation);
+            db.Consents.Add(consent);
+            await audit.RecordAsync(db, actor, AuditActions.Create, Evaluations.RecordType, evaluation.Id.ToString(), patient.Id, new { demo = true, evaluation.FinalDecision }, ct);
+            await audit.RecordAsync(db, actor, AuditActions.Create, Consents.RecordType, consent.Id.ToString(), patient.Id, new { demo = true, consent.Route }, ct);
+        }
+        var ready = demo.ReadyPatient(faker, mrns, now, locationId, physician, frontDesk);
+        db.Patients.Add(ready.Patient);
+        db.ConsultationLeads.Add(ready.Lead);
+        db.ConsultationAppointments.Add(ready.Consultation);
+        db.PatientLinks.Add(ready.Link);
+        db.InstrumentResponses.AddRange(ready.Responses);
+        db.PreScreeningSubmissions.Add(ready.Submission);
+        await audit.RecordAsync(db, actor, AuditActions.Create, "patient", ready.Patient.Id.ToString(), ready.Patient.Id, new { ready.Patient.Mrn, demo = true }, ct);
+        await audit.RecordAsync(db, actor, AuditActions.Create, ConsultationRequests.ConsultationRecord, ready.Consultation.Id.ToString(), ready.Patient.Id, new { demo = true }, ct);
+        await audit.RecordAsync(db, actor, AuditActions.Create, PreScreenings.RecordType, ready.Submission.Id.ToString(), ready.Patient.Id, new { demo = true }, ct);
+        var leads = demo.Leads(faker, now, frontDesk);
+        db.ConsultationLeads.AddRange(leads);
+        foreach (var lead in leads.Prepend(ready.Lead))
+        {
+            await audit.RecordAsync(db, actor, AuditActions.Create, ConsultationRequests.LeadRecord, lead.Id.ToString(), lead.PatientId, new { demo = true, lead.Channel }, ct);
+        }
     }
 
     private Patient NewPatient(Faker f, Random random, HashSet<string> mrns, int index, DateOnly today, DateTimeOffset now)

@@ -178,7 +178,8 @@ public sealed class DemoTreatmentHistory(InstrumentCatalog catalog, Random rando
             _ => i < relapseAfter ? Math.Max(0.25, 1.0 - (0.18 * i)) : 0.75 + (random.NextDouble() * 0.2),
         };
 
-    private static InstrumentResponse Response(InstrumentDefinition d, Guid patientId, Guid id, int total, DateTimeOffset takenAt, bool ideation)
+    /// <summary>A patient-link response with the given total, spread over the items and scored by the real scorer.</summary>
+    internal static InstrumentResponse Response(InstrumentDefinition d, Guid patientId, Guid id, int total, DateTimeOffset takenAt, bool ideation)
     {
         // Spread the total over the scored items (0–3 each); item 9 only when ideation is wanted.
         var scored = d.Items.Where(i => i.IsScored).Select(i => i.Id).ToList();
@@ -225,14 +226,14 @@ public sealed class DemoTreatmentHistory(InstrumentCatalog catalog, Random rando
 
     private static int Clamp(int v, int max) => Math.Clamp(v, 0, max);
 
-    private static DateOnly Weekday(DateOnly d) => d.DayOfWeek switch
+    internal static DateOnly Weekday(DateOnly d) => d.DayOfWeek switch
     {
         DayOfWeek.Saturday => d.AddDays(2),
         DayOfWeek.Sunday => d.AddDays(1),
         _ => d,
     };
 
-    private static DateTimeOffset At(DateOnly day, int hour, TimeZoneInfo zone)
+    internal static DateTimeOffset At(DateOnly day, int hour, TimeZoneInfo zone)
     {
         var local = day.ToDateTime(new TimeOnly(hour, 0));
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();

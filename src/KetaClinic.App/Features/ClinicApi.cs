@@ -91,6 +91,7 @@ public static class ClinicApi
 
         Measurement.MeasurementApi.Map(api);
         Monitoring.MonitoringApi.Map(api);
+        Evaluation.EvaluationApi.Map(api);
 
         api.MapGet("/locations", async (ClinicDirectory directory, HttpContext http, CancellationToken ct) =>
                 (await directory.LocationsAsync(ActorOf(http), ct)).ToHttp())

@@ -4,8 +4,15 @@ namespace KetaClinic.App.Security;
 public static class PublicPaths
 {
     public const string Questionnaire = "/q";
+    public const string ConsultationRequest = "/request";
+    public const string PreScreening = "/prescreen";
     public const string Api = "/api/public";
 
+    /// <summary>Largest request body a public page or endpoint accepts; every field has its own, smaller, limit.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    private static readonly string[] Prefixes = [Questionnaire, ConsultationRequest, PreScreening, Api];
+
     public static bool IsPublic(PathString path) =>
-        path.StartsWithSegments(Questionnaire, StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments(Api, StringComparison.OrdinalIgnoreCase);
+        Prefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 }

@@ -35,6 +35,12 @@ public static class Permissions
     public const string DevicesManage = "devices.manage";
     public const string VitalsRead = "vitals.read";
     public const string VitalsWrite = "vitals.write";
+    public const string LeadsManage = "leads.manage";
+    public const string EvaluationsRead = "evaluations.read";
+    public const string EvaluationsWrite = "evaluations.write";
+    public const string ConsentsRead = "consents.read";
+    public const string ConsentsWrite = "consents.write";
+    public const string ConsentsCountersign = "consents.countersign";
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
@@ -58,6 +64,16 @@ public static class Permissions
         [DevicesManage] = [ClinicRoles.Administrator],
         [VitalsRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
         [VitalsWrite] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        // The front desk works the queue of consultation requests and turns them into patients and bookings;
+        // nurses cover the phone. A request holds what the person wrote about their treatment, so no one else.
+        [LeadsManage] = [ClinicRoles.Nurse, ClinicRoles.FrontDesk],
+        [EvaluationsRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        // Only a physician evaluates, signs off and writes addenda.
+        [EvaluationsWrite] = [ClinicRoles.Physician],
+        [ConsentsRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        // A nurse may present the consent and record the patient's signature; a physician countersigns.
+        [ConsentsWrite] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        [ConsentsCountersign] = [ClinicRoles.Physician],
     };
 
     public static bool Allows(string permission, IEnumerable<string> roles) =>

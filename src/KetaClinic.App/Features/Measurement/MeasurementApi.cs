@@ -56,15 +56,18 @@ public static class MeasurementApi
         open.MapGet("/{token}", async (string token, Measurements m, HttpContext http, CancellationToken ct) =>
             {
                 var q = await m.OpenLinkAsync(token, http.Connection.RemoteIpAddress?.ToString(), ct);
-                return q.State == "open"
-                    ? Results.Ok(q)
-                    : Results.Problem(q.Message, statusCode: q.State == "unknown" ? StatusCodes.Status404NotFound : StatusCodes.Status410Gone, title: $"Link {q.State}");
+                return OpenLink(q.State, q.Message, q);
             })
             .WithName("OpenQuestionnaire");
         open.MapPost("/{token}", async (string token, PublicSubmitRequest request, Measurements m, HttpContext http, CancellationToken ct) =>
                 (await m.SubmitLinkAsync(token, request, http.Connection.RemoteIpAddress?.ToString(), ct)).ToHttp())
             .WithName("SubmitQuestionnaire").DisableAntiforgery();
     }
+
+    /// <summary>A patient link's page: its content when the link can be used, otherwise 404 (unknown) or 410 (used, expired, withdrawn).</summary>
+    internal static IResult OpenLink<T>(string state, string message, T content) => state == "open"
+        ? Results.Ok(content)
+        : Results.Problem(message, statusCode: state == "unknown" ? StatusCodes.Status404NotFound : StatusCodes.Status410Gone, title: $"Link {state}");
 
     internal static InstrumentSummary Summary(InstrumentDefinition d) =>
         new(d.Id, d.Version, d.Title, d.Rater.ToString().ToLowerInvariant(), d.RecallWindowDays, d.Licence.WordingIncluded, d.Licence.Note, d.Loinc.Panel, d.Loinc.Total);

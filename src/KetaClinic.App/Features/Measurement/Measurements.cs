@@ -125,7 +125,17 @@ public sealed class Measurements(
         {
             v.Add("instrumentId", $"{definition.Title} is rated by a clinician; only self-report instruments can be sent to a patient.");
         }
-        var via = string.IsNullOrWhiteSpace(request.SentVia) ? "handed" : request.SentVia.Trim().ToLowerInvariant();
+        return await IssueAsync(patientId, definition?.Id ?? string.Empty, request.SessionId, request.SentVia, LinkPurposes.Instrument, v, actor, ct);
+    }
+
+    /// <summary>
+    /// Issues a single-use link of any purpose for a patient, audited, and sends it when asked to. <paramref name="v"/>
+    /// carries the caller's own validation; nothing is stored unless every check passes.
+    /// </summary>
+    internal async Task<Result<IssuedLink>> IssueAsync(Guid patientId, string subject, Guid? sessionId, string? sentVia, string purpose, Validator v, Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        var via = string.IsNullOrWhiteSpace(sentVia) ? "handed" : sentVia.Trim().ToLowerInvariant();
         if (!LinkChannels.Contains(via))
         {
             v.Add("sentVia", $"must be one of {string.Join(", ", LinkChannels)}.");
@@ -141,7 +151,7 @@ public sealed class Measurements(
         {
             return Result<IssuedLink>.NotFound($"No patient with id {patientId}.");
         }
-        if (request.SessionId is { } sessionId && !await db.TreatmentSessions.AnyAsync(s => s.Id == sessionId && s.PatientId == patientId, ct))
+        if (sessionId is { } session && !await db.TreatmentSessions.AnyAsync(s => s.Id == session && s.PatientId == patientId, ct))
         {
             return Result<IssuedLink>.Invalid("sessionId", "is not a session of this patient.");
         }
@@ -152,9 +162,9 @@ public sealed class Measurements(
                 ? "the patient has no mobile phone number on record; add one or hand the link over in person."
                 : "the patient has no email address on record; add one or hand the link over in person.");
         }
-        var (issued, token) = NewLink(db, patientId, definition!.Id, request.SessionId, via, recipient, actor);
+        var (issued, token) = NewLink(db, patientId, subject, sessionId, via, recipient, actor, purpose);
         await audit.RecordAsync(db, actor, AuditActions.Create, LinkRecord, issued.Id.ToString(), patientId,
-            new { issued.InstrumentId, issued.SentVia, issued.ExpiresAt, issued.SessionId }, ct);
+            new { issued.InstrumentId, issued.Purpose, issued.SentVia, issued.ExpiresAt, issued.SessionId }, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         var result = ToIssued(issued, token);
@@ -287,7 +297,7 @@ public sealed class Measurements(
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
-        var link = await FindLinkAsync(db, token, ct);
+        var link = await FindLinkAsync(db, token, LinkPurposes.Instrument, ct);
         var state = LinkState(link, now);
         if (link is not null)
         {
@@ -311,7 +321,7 @@ public sealed class Measurements(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
         // The audit head lock taken above serialises submissions, so a link cannot be used twice concurrently.
-        var link = await FindLinkAsync(db, token, ct);
+        var link = await FindLinkAsync(db, token, LinkPurposes.Instrument, ct);
         var state = LinkState(link, now);
         if (link is null)
         {
@@ -331,21 +341,34 @@ public sealed class Measurements(
         {
             return Result<PublicSubmitResult>.Invalid(AnswerErrors(scored));
         }
-        var response = NewResponse(link.PatientId, definition, scored.Score, now, now, actor, "patient-link", link.Id, link.SessionId);
-        db.InstrumentResponses.Add(response);
+        var (response, alert) = await AddLinkResponseAsync(db, link, definition, scored.Score, actor, now, ct);
         link.UsedAt = now;
         link.ResponseId = response.Id;
-        var alert = RaiseAlert(db, response, definition, scored.Score, now);
-        await audit.RecordAsync(db, actor, AuditActions.Create, ResponseRecord, response.Id.ToString(), link.PatientId,
-            new { response.InstrumentId, response.InstrumentVersion, response.Total, response.Flags, link = link.Id, alert = alert?.Id }, ct);
-        await projector.RecomputeAsync(db, link.PatientId, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await PublishAsync(link.PatientId, alert is not null);
-        return Result<PublicSubmitResult>.Ok(new PublicSubmitResult("done", alert is null
-            ? "Thank you. Your answers have been sent to your care team."
-            : "Thank you. Your answers have been sent to your care team, who will contact you. If you are thinking of harming yourself now, call or text 988 (Suicide & Crisis Lifeline) or 911."));
+        return Result<PublicSubmitResult>.Ok(new PublicSubmitResult("done", ThanksMessage(alert is not null)));
     }
+
+    /// <summary>
+    /// Adds a patient's scored answers given through a link to the caller's audited transaction: the response, the
+    /// safety alert its flags raise, the audit entry and the course outcome. Used by every kind of patient link.
+    /// </summary>
+    internal async Task<(InstrumentResponse Response, SafetyAlert? Alert)> AddLinkResponseAsync(
+        ClinicDbContext db, PatientLink link, InstrumentDefinition definition, InstrumentScore score, Actor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var response = NewResponse(link.PatientId, definition, score, now, now, actor, "patient-link", link.Id, link.SessionId);
+        db.InstrumentResponses.Add(response);
+        var alert = RaiseAlert(db, response, definition, score, now);
+        await audit.RecordAsync(db, actor, AuditActions.Create, ResponseRecord, response.Id.ToString(), link.PatientId,
+            new { response.InstrumentId, response.InstrumentVersion, response.Total, response.Flags, link = link.Id, alert = alert?.Id }, ct);
+        await projector.RecomputeAsync(db, link.PatientId, now, ct);
+        return (response, alert);
+    }
+
+    internal static string ThanksMessage(bool alertRaised) => alertRaised
+        ? "Thank you. Your answers have been sent to your care team, who will contact you. If you are thinking of harming yourself now, call or text 988 (Suicide & Crisis Lifeline) or 911."
+        : "Thank you. Your answers have been sent to your care team.";
 
     public async Task<Result<IReadOnlyList<AlertView>>> AlertsAsync(bool includeAcknowledged, Guid? patientId, Actor actor, CancellationToken ct)
     {
@@ -445,8 +468,8 @@ public sealed class Measurements(
     private static ScoringResult Score(InstrumentDefinition definition, Dictionary<string, int>? answers) =>
         InstrumentScorer.Score(definition, answers ?? new Dictionary<string, int>(StringComparer.Ordinal));
 
-    private static List<FieldError> AnswerErrors(ScoringResult scored) =>
-        scored.Errors.Select(e => new FieldError($"answers.{e.ItemId}", e.Message)).ToList();
+    internal static List<FieldError> AnswerErrors(ScoringResult scored, string prefix = "answers") =>
+        scored.Errors.Select(e => new FieldError($"{prefix}.{e.ItemId}", e.Message)).ToList();
 
     internal static InstrumentResponse NewResponse(Guid patientId, InstrumentDefinition definition, InstrumentScore score, DateTimeOffset takenAt, DateTimeOffset now, Actor actor, string source, Guid? linkId, Guid? sessionId, Guid? id = null)
     {
@@ -515,7 +538,8 @@ public sealed class Measurements(
         return alert;
     }
 
-    private (PatientLink Link, string Token) NewLink(ClinicDbContext db, Guid patientId, string instrumentId, Guid? sessionId, string via, string? recipient, Actor actor)
+    /// <summary>A new single-use link: a random 32-byte token, of which only the SHA-256 is stored.</summary>
+    internal (PatientLink Link, string Token) NewLink(ClinicDbContext db, Guid patientId, string instrumentId, Guid? sessionId, string via, string? recipient, Actor actor, string purpose = LinkPurposes.Instrument)
     {
         var now = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow());
         var token = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
@@ -532,13 +556,17 @@ public sealed class Measurements(
             ExpiresAt = now.AddHours(settings.LinkLifetimeHours),
             SentVia = via,
             SentTo = recipient is null ? null : Mask(recipient),
+            Purpose = purpose,
         };
         db.PatientLinks.Add(link);
         return (link, token);
     }
 
-    private IssuedLink ToIssued(PatientLink link, string token) =>
-        new(link.Id, link.InstrumentId, $"{clinic.PublicBaseUrl.TrimEnd('/')}/q/{token}", link.ExpiresAt, link.SentVia, link.SentTo);
+    private IssuedLink ToIssued(PatientLink link, string token)
+    {
+        var page = link.Purpose == LinkPurposes.PreScreening ? PublicPaths.PreScreening : PublicPaths.Questionnaire;
+        return new(link.Id, link.InstrumentId, $"{clinic.PublicBaseUrl.TrimEnd('/')}{page}/{token}", link.ExpiresAt, link.SentVia, link.SentTo);
+    }
 
     private async Task SendAsync(IssuedLink link, Patient patient, CancellationToken ct)
     {
@@ -547,12 +575,14 @@ public sealed class Measurements(
         {
             return;
         }
-        var title = instruments.Catalog.Find(link.InstrumentId)?.Title ?? link.InstrumentId;
+        var title = link.InstrumentId == LinkPurposes.PreScreening
+            ? "pre-screening questionnaire"
+            : instruments.Catalog.Find(link.InstrumentId)?.Title ?? link.InstrumentId;
         await messenger.SendAsync(new PatientMessage(link.SentVia, recipient,
             $"{clinic.Name}: please fill in the {title} before your visit: {link.Url} (valid until {clinic.ToClinicTime(link.ExpiresAt):MMM d, h:mm tt}; single use)."), ct);
     }
 
-    private static string? RecipientFor(Patient patient, string via) => via switch
+    internal static string? RecipientFor(Patient patient, string via) => via switch
     {
         "sms" => string.IsNullOrWhiteSpace(patient.Phone) ? null : patient.Phone,
         "email" => string.IsNullOrWhiteSpace(patient.Email) ? null : patient.Email,
@@ -572,7 +602,8 @@ public sealed class Measurements(
 
     internal static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    private static async Task<PatientLink?> FindLinkAsync(ClinicDbContext db, string? token, CancellationToken ct)
+    /// <summary>The link a token opens, if it is a link of this purpose; a token never opens another kind of page.</summary>
+    internal static async Task<PatientLink?> FindLinkAsync(ClinicDbContext db, string? token, string purpose, CancellationToken ct)
     {
         // A token is 43 base64url characters; anything else cannot match and is not looked up.
         if (token is null || token.Length != 43 || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
@@ -580,7 +611,7 @@ public sealed class Measurements(
             return null;
         }
         var hash = HashToken(token);
-        return await db.PatientLinks.SingleOrDefaultAsync(l => l.TokenHash == hash, ct);
+        return await db.PatientLinks.SingleOrDefaultAsync(l => l.TokenHash == hash && l.Purpose == purpose, ct);
     }
 
     internal static string LinkState(PatientLink? link, DateTimeOffset now) => link switch
@@ -592,7 +623,7 @@ public sealed class Measurements(
         _ => "open",
     };
 
-    private static string StateMessage(string state) => state switch
+    internal static string StateMessage(string state) => state switch
     {
         "open" => "Please answer every question.",
         "used" => "This link has already been used. Each link works once; ask the clinic for a new one if you need to answer again.",
@@ -601,10 +632,10 @@ public sealed class Measurements(
         _ => "This link is not valid. Please check it, or ask the clinic for a new one.",
     };
 
-    private static Actor LinkActor(PatientLink link, string? remoteAddress) =>
+    internal static Actor LinkActor(PatientLink link, string? remoteAddress) =>
         new($"patient-link:{link.Id}", "Patient (questionnaire link)", ["Patient"], remoteAddress);
 
-    private async Task PublishAsync(Guid patientId, bool alertsChanged)
+    internal async Task PublishAsync(Guid patientId, bool alertsChanged)
     {
         await notifier.PublishAsync(new ClinicChange(ClinicNotifier.ResponsesChanged, patientId));
         if (alertsChanged)

@@ -110,10 +110,31 @@ public sealed class PatientRegistry(IDbContextFactory<ClinicDbContext> dbFactory
         {
             return Result<PatientRecord>.Invalid("body", "is required.");
         }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await AuditTrail.BeginAsync(db, ct);
+        var added = await AddPatientAsync(db, details, actor, null, ct);
+        if (!added.IsOk)
+        {
+            return new Result<PatientRecord>(added.Status, null, added.Errors, added.Message);
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Result<PatientRecord>.Ok(PatientMapping.ToRecord(added.Value!, Today, actor.Can(Permissions.ClinicalRead)));
+    }
+
+    /// <summary>
+    /// Registers a patient inside the caller's audited transaction (validation, MRN, audit entry), so a registration can be
+    /// one step of a larger change that is saved whole or not at all. The caller saves and commits.
+    /// </summary>
+    internal async Task<Result<Patient>> AddPatientAsync(ClinicDbContext db, PatientDetails details, Actor actor, object? auditDetails, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(details);
+        ArgumentNullException.ThrowIfNull(actor);
         var (demographics, errors) = PatientRules.Validate(details, Today);
         if (demographics is null)
         {
-            return Result<PatientRecord>.Invalid(errors);
+            return Result<Patient>.Invalid(errors);
         }
         string? carriedMrn = null;
         if (!string.IsNullOrWhiteSpace(details.Mrn))
@@ -121,22 +142,18 @@ public sealed class PatientRegistry(IDbContextFactory<ClinicDbContext> dbFactory
             carriedMrn = Mrn.Normalize(details.Mrn);
             if (!Mrn.IsValid(carriedMrn))
             {
-                return Result<PatientRecord>.Invalid("mrn", "must be KC followed by eight digits with a valid check digit (or left empty to generate one).");
+                return Result<Patient>.Invalid("mrn", "must be KC followed by eight digits with a valid check digit (or left empty to generate one).");
             }
         }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await AuditTrail.BeginAsync(db, ct);
         if (carriedMrn is not null && await db.Patients.AnyAsync(p => p.Mrn == carriedMrn, ct))
         {
-            return Result<PatientRecord>.Invalid("mrn", $"{carriedMrn} already belongs to another patient.");
+            return Result<Patient>.Invalid("mrn", $"{carriedMrn} already belongs to another patient.");
         }
         var mrn = carriedMrn ?? await NewMrnAsync(db, ct);
         var patient = Patient.Register(Guid.CreateVersion7(clock.GetUtcNow()), mrn, demographics, clock.GetUtcNow());
         db.Patients.Add(patient);
-        await audit.RecordAsync(db, actor, AuditActions.Create, RecordType, patient.Id.ToString(), patient.Id, new { patient.Mrn }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return Result<PatientRecord>.Ok(PatientMapping.ToRecord(patient, Today, actor.Can(Permissions.ClinicalRead)));
+        await audit.RecordAsync(db, actor, AuditActions.Create, RecordType, patient.Id.ToString(), patient.Id, auditDetails ?? new { patient.Mrn }, ct);
+        return Result<Patient>.Ok(patient);
     }
 
     public async Task<Result<PatientRecord>> UpdateAsync(Guid id, UpdatePatientRequest request, Actor actor, CancellationToken ct)
