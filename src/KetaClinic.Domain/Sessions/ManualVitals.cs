@@ -47,7 +47,7 @@ public static class ManualVitals
         var range = limits.For(kind);
         if (!range.Value.Contains(amount))
         {
-            v.Add(field, $"{new VitalValue(amount, VitalSigns.UnitOf(kind))} is outside the plausible range {SessionText.Number(range.Value.Min)}–{SessionText.Number(range.Value.Max)} {VitalSigns.Symbol(VitalSigns.UnitOf(kind))} for {VitalSigns.DisplayName(kind)}: check the entry.");
+            v.Add(field, $"{new VitalValue(amount, VitalSigns.UnitOf(kind))} is outside the plausible range {SessionText.Number(range.Value.Min)}–{SessionText.Number(range.Value.Max)} {VitalSigns.Symbol(VitalSigns.UnitOf(kind))} for {SessionText.VitalName(kind)}: check the entry.");
         }
     }
 

@@ -246,11 +246,11 @@ public static class PreDoseChecks
             var latest = vitals.Where(v => v.Kind == kind && v.ObservedAt >= from).MaxBy(v => v.ObservedAt);
             if (latest is null)
             {
-                missing.Add(VitalSigns.DisplayName(kind));
+                missing.Add(SessionText.VitalName(kind));
             }
             else
             {
-                present.Add($"{VitalSigns.DisplayName(kind)} {latest.Value} at {SessionText.DateTime(latest.ObservedAt)}");
+                present.Add($"{SessionText.VitalName(kind)} {latest.Value} at {SessionText.DateTime(latest.ObservedAt)}");
             }
         }
 

@@ -29,6 +29,13 @@ internal static class SessionText
     /// <summary>The calendar date of an instant in its own offset (the clinic passes clinic-local times).</summary>
     public static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(at.DateTime);
 
+    /// <summary>A vital's name inside a sentence: "heart rate", "SpO2".</summary>
+    public static string VitalName(Monitoring.VitalKind kind)
+    {
+        var name = Monitoring.VitalSigns.DisplayName(kind);
+        return kind == Monitoring.VitalKind.OxygenSaturation ? name : char.ToLowerInvariant(name[0]) + name[1..];
+    }
+
     public static string Route(Protocols.AdministrationRoute route) => route switch
     {
         Protocols.AdministrationRoute.Intravenous => "intravenous",
