@@ -60,6 +60,8 @@ public sealed record MonitoringInput(
 /// </summary>
 public static class MonitoringSchedule
 {
+    private static readonly IReadOnlyList<VitalKind> BloodPressureKinds = [VitalKind.SystolicBloodPressure, VitalKind.DiastolicBloodPressure];
+
     public static MonitoringStatus Evaluate(MonitoringInput input, SessionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -202,6 +204,4 @@ public static class MonitoringSchedule
         : now > windowEnd ? DueCheckStatus.Overdue
         : now >= windowStart ? DueCheckStatus.Due
         : DueCheckStatus.Upcoming;
-
-    private static readonly IReadOnlyList<VitalKind> BloodPressureKinds = [VitalKind.SystolicBloodPressure, VitalKind.DiastolicBloodPressure];
 }

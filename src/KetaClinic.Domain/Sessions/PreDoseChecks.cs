@@ -212,7 +212,7 @@ public static class PreDoseChecks
             }
         }
 
-        var evidence = $"done: {(done.Count == 0 ? "none" : string.Join(", ", done))}; missing: {(missing.Count == 0 ? "none" : string.Join(", ", missing))}";
+        var evidence = missing.Count == 0 ? string.Join(", ", done) : "missing: " + string.Join(", ", missing);
         return missing.Count == 0
             ? Met(gate, $"{string.Join(", ", done)}.", evidence, window.Source)
             : NotMet(gate, $"not done within the last {SessionText.Number(window.Value)} hours: {string.Join(", ", missing)}.", evidence, window.Source);
@@ -254,7 +254,8 @@ public static class PreDoseChecks
             }
         }
 
-        var evidence = $"present: {(present.Count == 0 ? "none" : string.Join(", ", present))}; missing: {(missing.Count == 0 ? "none" : string.Join(", ", missing))}";
+        // Not met, the finding is what is missing: a monitor streaming other values does not change it.
+        var evidence = missing.Count == 0 ? string.Join(", ", present) : "missing: " + string.Join(", ", missing);
         return missing.Count == 0
             ? Met(gate, $"{string.Join(", ", present)}.", evidence, source)
             : NotMet(gate, $"no {string.Join(", ", missing)} within the last {SessionText.Minutes(maxAge.Value)}.", evidence, source);

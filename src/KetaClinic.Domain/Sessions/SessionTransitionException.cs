@@ -6,25 +6,6 @@ namespace KetaClinic.Domain.Sessions;
 /// </summary>
 public sealed class SessionTransitionException : InvalidOperationException
 {
-    public SessionTransitionException()
-        : this(SessionState.Scheduled, SessionState.Scheduled, "a valid move", [])
-    {
-    }
-
-    public SessionTransitionException(string message)
-        : base(message)
-    {
-        Needed = message;
-        Outstanding = [];
-    }
-
-    public SessionTransitionException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Needed = message;
-        Outstanding = [];
-    }
-
     public SessionTransitionException(SessionState current, SessionState attempted, string needed, IReadOnlyList<string> outstanding)
         : base(Describe(current, attempted, needed, outstanding))
     {

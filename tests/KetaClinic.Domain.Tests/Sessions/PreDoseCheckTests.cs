@@ -378,6 +378,17 @@ public class PreDoseCheckTests
     }
 
     [Fact]
+    public void A_missing_vital_override_holds_while_other_values_keep_streaming()
+    {
+        var (session, facts) = Failing(PreDoseGate.VitalsTaken);
+        session.OverrideGate(PreDoseGate.VitalsTaken, "Monitor has no heart rate module; pulse palpated at 70", facts, Settings, Physician, At);
+
+        session.RecordVital(Monitor(VitalKind.OxygenSaturation, 97m, At.AddMinutes(1)), Settings);
+
+        Assert.Equal(GateStatus.Overridden, session.EvaluatePreDoseChecks(facts, Settings, At.AddMinutes(2))[PreDoseGate.VitalsTaken].Status);
+    }
+
+    [Fact]
     public void Overrides_are_taken_only_between_check_in_and_dosing()
     {
         var session = DosingSession();
