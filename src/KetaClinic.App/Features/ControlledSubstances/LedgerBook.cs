@@ -115,9 +115,10 @@ public sealed class LedgerBook : IDisposable
         _timeline.Record(_state, entry);
         if (entry.Event is Receipt receipt)
         {
-            foreach (var c in receipt.Containers)
+            for (var i = 0; i < receipt.Containers.Count; i++)
             {
-                _containers[c.ContainerId] = new ContainerInfo(c.ContainerId, c.ProductId, c.Lot, c.ExpiresOn, entry.Sequence);
+                var c = receipt.Containers[i];
+                _containers[c.ContainerId] = new ContainerInfo(c.ContainerId, c.ProductId, c.Lot, c.ExpiresOn, entry.Sequence, i + 1);
             }
         }
     }
@@ -137,6 +138,11 @@ public sealed class LedgerView(LedgerState state, List<LedgerEntry> entries, Led
     /// <summary>Any container ever received, even one whose receipt was reversed.</summary>
     public ContainerInfo? Container(Guid id) => containers.GetValueOrDefault(id);
 
+    /// <summary>The container's label: its receipt entry and place on the receipt, e.g. "12-3".</summary>
+    public string Label(Guid containerId) => Container(containerId)?.Label ?? LedgerDescriber.Label(containerId);
+
+    public IReadOnlyDictionary<Guid, ContainerInfo> ContainerIndex() => new Dictionary<Guid, ContainerInfo>(containers);
+
     public LedgerState State { get; } = state;
     public LedgerTimeline Timeline { get; } = timeline;
 
@@ -146,8 +152,11 @@ public sealed class LedgerView(LedgerState state, List<LedgerEntry> entries, Led
     public int Count => entries.Count;
 }
 
-/// <summary>A container as its receipt recorded it.</summary>
-public sealed record ContainerInfo(Guid Id, Guid ProductId, string Lot, DateOnly ExpiresOn, long ReceiptSequence);
+/// <summary>A container as its receipt recorded it; <see cref="Label"/> is what is written on it: receipt entry and place on the receipt.</summary>
+public sealed record ContainerInfo(Guid Id, Guid ProductId, string Lot, DateOnly ExpiresOn, long ReceiptSequence, int Ordinal)
+{
+    public string Label => FormattableString.Invariant($"{ReceiptSequence}-{Ordinal}");
+}
 
 /// <summary>
 /// On-hand balance of every product (clinic-wide and per storage place) after each entry that changed it, so the

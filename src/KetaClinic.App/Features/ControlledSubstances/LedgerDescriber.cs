@@ -26,7 +26,8 @@ public sealed class LedgerPeople(IReadOnlyDictionary<string, PersonView> people)
 /// <summary>One sentence per ledger entry in the clinic's words, for screens, the journal and the audit trail.</summary>
 public sealed class LedgerDescriber(LedgerView book, LedgerReferenceData reference, LedgerPeople people, Func<Guid, string?>? patientName = null)
 {
-    public static string Label(Guid id) => id.ToString("N")[..8];
+    /// <summary>A short, stable name for an id that has no number of its own (a session, a patient).</summary>
+    public static string Label(Guid id) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(id.ToByteArray()))[..8];
 
     public LedgerEntryView View(LedgerEntry entry)
     {
@@ -74,7 +75,7 @@ public sealed class LedgerDescriber(LedgerView book, LedgerReferenceData referen
     public string Container(Guid id)
     {
         var info = book.Container(id);
-        return info is null ? $"container {Label(id)}" : $"container {Label(id)} ({reference.ProductName(info.ProductId)}, lot {info.Lot})";
+        return info is null ? $"container {Label(id)}" : $"container {info.Label} ({reference.ProductName(info.ProductId)}, lot {info.Lot})";
     }
 
     public string Amount(Guid containerId, MassMcg mass) =>

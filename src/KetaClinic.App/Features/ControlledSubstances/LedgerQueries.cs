@@ -47,8 +47,8 @@ public sealed class LedgerQueries(
         var people = await LedgerPeople.LoadAsync(db, ct);
         var stock = await book.ReadAsync(db, view =>
         {
-            var containers = view.State.Containers.Where(InStock).Select(c => ContainerView(c, reference)).ToList();
-            var draws = view.State.OpenDraws.Select(d => DrawView(d, reference, people)).ToList();
+            var containers = view.State.Containers.Where(InStock).Select(c => ContainerView(c, reference, view)).ToList();
+            var draws = view.State.OpenDraws.Select(d => DrawView(d, reference, people, view)).ToList();
             var balances = view.State.Flows
                 .Select(f => new ProductStockView(f.ProductId, reference.ProductName(f.ProductId), f.StorageLocationId, reference.StorageName(f.StorageLocationId),
                     f.OnHand.Micrograms, reference.Describe(f.ProductId, f.OnHand),
@@ -149,8 +149,11 @@ public sealed class LedgerQueries(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
         var open = await book.ReadAsync(db, view => view.State.OpenDraws.Select(x => x.SessionId).Distinct().ToList(), ct);
-        var sessions = await SessionQuery(db).Where(x => (x.S.ScheduledStart >= start && x.S.ScheduledStart < end && x.S.Status != "cancelled") || open.Contains(x.S.Id))
-            .OrderBy(x => x.S.ScheduledStart).Take(200).ToListAsync(ct);
+        var sessions = await SessionQuery(db, db.TreatmentSessions
+                .Where(s => (s.ScheduledStart >= start && s.ScheduledStart < end && s.Status != "cancelled") || open.Contains(s.Id))
+                .OrderBy(s => s.ScheduledStart).Take(200))
+            .ToListAsync(ct);
+        sessions = [.. sessions.OrderBy(x => x.S.ScheduledStart)];
         var choices = sessions.Select(ToChoice).ToList();
         await audit.RecordAsync(db, actor, AuditActions.Search, Ledger.LedgerRecord, null, null,
             new { view = "sessions", day = d, results = choices.Count, patientIds = choices.Select(c => c.PatientId).Distinct() }, ct);
@@ -168,7 +171,7 @@ public sealed class LedgerQueries(
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
-        var session = await SessionQuery(db).SingleOrDefaultAsync(x => x.S.Id == sessionId, ct);
+        var session = await SessionQuery(db, db.TreatmentSessions.Where(s => s.Id == sessionId)).SingleOrDefaultAsync(ct);
         if (session is null)
         {
             return Result<SessionLedgerView>.NotFound($"No session with id {sessionId}.");
@@ -181,7 +184,7 @@ public sealed class LedgerQueries(
         var result = await book.ReadAsync(db, view =>
         {
             var describer = new LedgerDescriber(view, reference, people, id => id == choice.PatientId ? choice.PatientName : null);
-            var draws = view.State.Draws.Where(x => x.SessionId == sessionId).Select(x => DrawView(x, reference, people)).ToList();
+            var draws = view.State.Draws.Where(x => x.SessionId == sessionId).Select(x => DrawView(x, reference, people, view)).ToList();
             var drawSeqs = draws.Select(x => x.Sequence).ToHashSet();
             var entries = view.State.Entries.Where(e => e.Event switch
             {
@@ -196,7 +199,7 @@ public sealed class LedgerQueries(
                 .Where(c => c.State is ContainerState.Sealed or ContainerState.Open && c.Balance.Micrograms > 0 && c.ExpiresOn >= today
                     && reference.Reference.Product(c.ProductId)?.Drug == drug)
                 .OrderBy(c => c.State == ContainerState.Open ? 0 : 1).ThenBy(c => c.ExpiresOn).ThenBy(c => c.ReceiptSequence)
-                .Select(c => ContainerView(c, reference)).ToList();
+                .Select(c => ContainerView(c, reference, view)).ToList();
             return new SessionLedgerView(choice, draws, entries, available, draws.All(x => x.RemainingMcg == 0));
         }, ct);
         await audit.RecordAsync(db, actor, AuditActions.Read, Ledger.LedgerRecord, sessionId.ToString(), choice.PatientId, new { view = "session", draws = result.Draws.Count }, ct);
@@ -229,7 +232,7 @@ public sealed class LedgerQueries(
         }
         var reference = await LedgerReferenceData.LoadAsync(db, ct);
         var people = await LedgerPeople.LoadAsync(db, ct);
-        var open = await book.ReadAsync(db, view => LedgerInvariants.UnbalancedDraws(view.State, sessionId).Select(d => DrawView(d, reference, people)).ToList(), ct);
+        var open = await book.ReadAsync(db, view => LedgerInvariants.UnbalancedDraws(view.State, sessionId).Select(d => DrawView(d, reference, people, view)).ToList(), ct);
         var message = open.Count == 0
             ? "Every draw for this session is fully administered or wasted."
             : "Drug drawn for this session is not accounted for: " + string.Join("; ", open.Select(d => $"draw {d.Sequence} has {d.Remaining} left (administer or waste it with a witness)")) + ".";
@@ -253,8 +256,7 @@ public sealed class LedgerQueries(
         await using var tx = await AuditTrail.BeginAsync(db, ct);
         var reference = await LedgerReferenceData.LoadAsync(db, ct);
         var people = await LedgerPeople.LoadAsync(db, ct);
-        var entries = await book.ReadAsync(db, view => view.Entries(), ct);
-        var open = LedgerInvariants.OpenDrawsAtEndOfDay(entries, d, clinic.Zone).Select(x => DrawView(x, reference, people)).ToList();
+        var open = await book.ReadAsync(db, view => LedgerInvariants.OpenDrawsAtEndOfDay(view.Entries(), d, clinic.Zone).Select(x => DrawView(x, reference, people, view)).ToList(), ct);
         await audit.RecordAsync(db, actor, AuditActions.Read, Ledger.LedgerRecord, null, null, new { view = "open-draws", day = d, open = open.Count }, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -377,12 +379,14 @@ public sealed class LedgerQueries(
             Discrepancies: view.State.OpenDiscrepancies.ToList(),
             Losses: LossDeadlines.Status(view.State, today, rules.Holidays, settings).ToList(),
             Inventories: reference.StorageRows.Select(s => s.LocationId).Distinct().Select(l => InventorySchedule.Status(view.State, l, today, settings)).ToList(),
-            OpenDraws: view.State.OpenDraws.Where(d => DateOnly.FromDateTime(clinic.ToClinicTime(d.DrawnAt).DateTime) < today).ToList()), ct);
+            OpenDraws: view.State.OpenDraws.Where(d => DateOnly.FromDateTime(clinic.ToClinicTime(d.DrawnAt).DateTime) < today).ToList(),
+            Labels: view.ContainerIndex()), ct);
+        var labels = state.Labels;
         foreach (var d in state.Discrepancies)
         {
             var disc = d.Discrepancy;
             alerts.Add(new LedgerAlertView($"discrepancy:{d.Ref.CountSequence}:{d.Ref.Index}", "discrepancy", "high",
-                $"{d.CountKind} count on {Day(d.CountedOn)} (entry {d.Ref.CountSequence}): container {LedgerDescriber.Label(disc.ContainerId)} ({reference.ProductName(disc.ProductId)}) "
+                $"{d.CountKind} count on {Day(d.CountedOn)} (entry {d.Ref.CountSequence}): container {labels.GetValueOrDefault(disc.ContainerId)?.Label} ({reference.ProductName(disc.ProductId)}) "
                 + $"should hold {reference.Describe(disc.ProductId, disc.Expected)} by the ledger but {(disc.Estimated ? "was estimated at" : "was counted at")} {reference.Describe(disc.ProductId, disc.Counted)} "
                 + $"(difference {reference.Describe(disc.ProductId, disc.Difference)}). Counted by {string.Join(" and ", d.CountedBy.Select(people.Name))}.",
                 d.CountedOn, "resolve", null, d.Ref.CountSequence, d.Ref.Index, null));
@@ -430,19 +434,19 @@ public sealed class LedgerQueries(
 
     internal static bool InStock(ContainerView c) => c.State is ContainerState.Sealed or ContainerState.Open or ContainerState.Empty;
 
-    internal static ContainerStockView ContainerView(ContainerView c, LedgerReferenceData reference) =>
-        new(c.Id, LedgerDescriber.Label(c.Id), c.ProductId, reference.ProductName(c.ProductId), c.Lot, c.ExpiresOn, c.StorageLocationId, reference.StorageName(c.StorageLocationId),
+    internal static ContainerStockView ContainerView(ContainerView c, LedgerReferenceData reference, LedgerView view) =>
+        new(c.Id, view.Label(c.Id), c.ProductId, reference.ProductName(c.ProductId), c.Lot, c.ExpiresOn, c.StorageLocationId, reference.StorageName(c.StorageLocationId),
             c.State.ToString(), c.Balance.Micrograms, reference.Describe(c.ProductId, c.Balance), c.ReceiptSequence);
 
-    internal static DrawStockView DrawView(DrawView d, LedgerReferenceData reference, LedgerPeople people) =>
-        new(d.Sequence, d.SessionId, d.ContainerId, LedgerDescriber.Label(d.ContainerId), d.ProductId, reference.ProductName(d.ProductId), d.DrawnBy, people.Name(d.DrawnBy),
+    internal static DrawStockView DrawView(DrawView d, LedgerReferenceData reference, LedgerPeople people, LedgerView view) =>
+        new(d.Sequence, d.SessionId, d.ContainerId, view.Label(d.ContainerId), d.ProductId, reference.ProductName(d.ProductId), d.DrawnBy, people.Name(d.DrawnBy),
             d.DrawnAt, d.Drawn.Micrograms, d.Administered.Micrograms, d.Wasted.Micrograms, d.Remaining.Micrograms,
             reference.Describe(d.ProductId, d.Drawn), reference.Describe(d.ProductId, d.Remaining));
 
     internal sealed record SessionRow(TreatmentSession S, string Given, string Family, string? Preferred, string Mrn, string? Route);
 
-    internal static IQueryable<SessionRow> SessionQuery(ClinicDbContext db) =>
-        from s in db.TreatmentSessions.AsNoTracking()
+    internal static IQueryable<SessionRow> SessionQuery(ClinicDbContext db, IQueryable<TreatmentSession> sessions) =>
+        from s in sessions.AsNoTracking()
         join p in db.Patients on s.PatientId equals p.Id
         join c in db.TreatmentCourses on s.CourseId equals c.Id into courses
         from c in courses.DefaultIfEmpty()

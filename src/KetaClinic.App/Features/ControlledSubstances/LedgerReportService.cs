@@ -82,9 +82,7 @@ public sealed class LedgerReportService(
         }
         var people = await LedgerPeople.LoadAsync(db, ct);
         var person = ResolvePerson(filter.Person, people);
-        var (entries, containers, last) = await book.ReadAsync(db, view => (view.Entries(), view.Entries().Where(e => e.Event is Receipt)
-            .SelectMany(e => ((Receipt)e.Event).Containers.Select(c => (c.ContainerId, Info: new ContainerInfo(c.ContainerId, c.ProductId, c.Lot, c.ExpiresOn, e.Sequence))))
-            .ToDictionary(x => x.ContainerId, x => x.Info), view.State.LastSequence), ct);
+        var (entries, containers, last) = await book.ReadAsync(db, view => (view.Entries(), view.ContainerIndex(), view.State.LastSequence), ct);
         var start = ClinicInstant(from);
         var end = ClinicInstant(to.AddDays(1));
         var ctx = new Context(reference, people, containers, entries, person, start, end, filter);
@@ -121,7 +119,7 @@ public sealed class LedgerReportService(
         }
         if (filter.ContainerId is { } cid)
         {
-            subtitle.Add("container " + LedgerDescriber.Label(cid));
+            subtitle.Add("container " + (containers.TryGetValue(cid, out var ci) ? ci.Label : LedgerDescriber.Label(cid)));
         }
         var now = clock.GetUtcNow();
         await audit.RecordAsync(db, actor, AuditActions.Read, ReportRecord, report, filter.PatientId,
@@ -143,6 +141,8 @@ public sealed class LedgerReportService(
         public string Lot(Guid container) => Containers.TryGetValue(container, out var c) ? c.Lot : string.Empty;
 
         public Guid? ProductOf(Guid container) => Containers.TryGetValue(container, out var c) ? c.ProductId : null;
+
+        public string Label(Guid container) => Containers.TryGetValue(container, out var c) ? c.Label : LedgerDescriber.Label(container);
     }
 
     private sealed record Built(List<string> Columns, List<IReadOnlyList<string>> Rows, List<bool> Flagged, List<string> Notes, List<Guid> PatientIds);
@@ -183,7 +183,7 @@ public sealed class LedgerReportService(
             }
             var product = c.Reference.Reference.Product(r.ProductId);
             row.AddRange([
-                product?.Description ?? r.ProductId.ToString(), product?.Ndc.Text ?? string.Empty, LedgerDescriber.Label(r.ContainerId), r.Lot,
+                product?.Description ?? r.ProductId.ToString(), product?.Ndc.Text ?? string.Empty, c.Label(r.ContainerId), r.Lot,
                 c.Reference.Describe(r.ProductId, r.Mass), Mg(r.Mass), c.People.Full(r.AdministeredBy), c.People.Full(r.DrawnBy), Time(r.DrawnAt),
                 LedgerDescriber.Label(r.SessionId), Num(r.DrawSequence), Num(r.Sequence), r.ReversedBy is { } rb ? Num(rb) : string.Empty]);
             rows.Add(row);
@@ -220,7 +220,7 @@ public sealed class LedgerReportService(
             .Where(r => c.Filter.ProductId is null || r.ProductId == c.Filter.ProductId)
             .Where(r => c.Filter.StorageLocationId is null || r.StorageLocationId == c.Filter.StorageLocationId))
         {
-            rows.Add([Num(r.Sequence), Time(r.RecordedAt), r.Kind, LedgerDescriber.Label(r.ContainerId), c.Reference.ProductName(r.ProductId), c.Lot(r.ContainerId),
+            rows.Add([Num(r.Sequence), Time(r.RecordedAt), r.Kind, c.Label(r.ContainerId), c.Reference.ProductName(r.ProductId), c.Lot(r.ContainerId),
                 c.Reference.StorageName(r.StorageLocationId), Signed(r.ProductId, r.Change, c), c.Reference.Describe(r.ProductId, r.Balance), r.State?.ToString() ?? "reversed"]);
             flagged.Add(r.Balance.Micrograms < 0);
         }
@@ -265,7 +265,7 @@ public sealed class LedgerReportService(
                 var disc = byContainer.TryGetValue(containerId, out var x) ? x : ((Discrepancy d, int i)?)null;
                 var resolution = disc is { } dd ? state.Discrepancy(new DiscrepancyRef(e.Sequence, dd.i)) : null;
                 rows.Add([Num(e.Sequence), Day(count.CountedOn), count.CountKind.ToString(), timing, place, counters, count.Signature ?? string.Empty,
-                    LedgerDescriber.Label(containerId) + (product is { } pp ? ", " + c.Reference.ProductName(pp) : string.Empty), c.Lot(containerId),
+                    c.Label(containerId) + (product is { } pp ? ", " + c.Reference.ProductName(pp) : string.Empty), c.Lot(containerId),
                     line is null ? "not counted" : (product is { } p1 ? c.Reference.Describe(p1, line.CountedMass) : line.CountedMass.ToString()),
                     line?.Estimated == true ? "estimated" : "exact",
                     disc is { } d1 ? (product is { } p2 ? c.Reference.Describe(p2, d1.d.Expected) : d1.d.Expected.ToString()) : "as counted",
@@ -287,7 +287,7 @@ public sealed class LedgerReportService(
             .Where(r => c.Person is null || r.By == c.Person || r.Witnesses.Contains(c.Person, StringComparer.Ordinal)))
         {
             rows.Add([Num(r.Sequence), Time(r.RecordedAt), r.Disposal == DisposalKind.Waste ? "waste" : "destruction", c.Reference.ProductName(r.ProductId),
-                LedgerDescriber.Label(r.ContainerId), c.Lot(r.ContainerId), r.DrawSequence is { } ds ? Num(ds) : string.Empty,
+                c.Label(r.ContainerId), c.Lot(r.ContainerId), r.DrawSequence is { } ds ? Num(ds) : string.Empty,
                 c.Reference.Describe(r.ProductId, r.Mass), r.Manner, c.People.Full(r.By), string.Join("; ", r.Witnesses.Select(c.People.Full)),
                 r.Form41Reference ?? string.Empty, r.ReversedBy is { } rb ? Num(rb) : string.Empty]);
             flagged.Add(r.ReversedBy is not null || (r.Disposal == DisposalKind.Waste && r.Witnesses.Count == 0));
@@ -309,7 +309,7 @@ public sealed class LedgerReportService(
                 continue;
             }
             rows.Add([Num(r.Loss.Sequence), LedgerDescriber.LossKindText(s.LossKind), Day(s.DiscoveredOn), r.Loss.Loss.Circumstances,
-                string.Join("; ", r.Loss.Loss.Lines.Select(l => $"{LedgerDescriber.Label(l.ContainerId)} {(c.ProductOf(l.ContainerId) is { } p ? c.Reference.Describe(p, l.Mass) : l.Mass.ToString())}")),
+                string.Join("; ", r.Loss.Loss.Lines.Select(l => $"{c.Label(l.ContainerId)} {(c.ProductOf(l.ContainerId) is { } p ? c.Reference.Describe(p, l.Mass) : l.Mass.ToString())}")),
                 Mg(r.TotalLost), Day(s.WrittenNoticeDue), s.WrittenNoticeFiledOn is { } n ? Day(n) : string.Empty, Status(s.WrittenNoticeFiledOn, s.WrittenNoticeOverdue, s.WrittenNoticeLate),
                 Day(s.Form106Due), s.Form106FiledOn is { } f ? Day(f) : string.Empty, Status(s.Form106FiledOn, s.Form106Overdue, s.Form106Late),
                 r.Loss.Reversed ? "reversed" : string.Empty]);
