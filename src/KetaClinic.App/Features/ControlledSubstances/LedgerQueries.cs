@@ -357,8 +357,8 @@ public sealed class LedgerQueries(
             {
                 continue;
             }
-            // A renewal already on file for the same location and schedules closes the warning.
-            if (reference.RegistrationRows.Any(r => r.Id != row.Id && r.LocationId == row.LocationId && r.ExpiresOn > row.ExpiresOn && r.ValidFrom <= row.ExpiresOn.AddDays(1)))
+            // The renewal of the same registration already on file closes the warning.
+            if (reference.RegistrationRows.Any(r => r.Id != row.Id && r.Number == row.Number && r.LocationId == row.LocationId && r.ExpiresOn > row.ExpiresOn && r.ValidFrom <= row.ExpiresOn.AddDays(1)))
             {
                 continue;
             }
