@@ -464,8 +464,8 @@ public abstract class LedgerTests(AppFixture fixture)
         Assert.Equal("registration-expiring", alert.Kind);
         var physician = await App.ClientForAsync(ClinicRoles.Physician);
         Assert.Contains((await physician.GetFromJsonAsync<List<LedgerAlertView>>("/api/ledger/alerts", Json))!, a => a.RegistrationId == registration.Id);
-        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/ledger/alerts/acknowledge?key={Uri.EscapeDataString(alert.Key)}", new { reason = "" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/ledger/alerts/acknowledge?key={Uri.EscapeDataString(alert.Key)}", new { reason = "Renewal filed online on " + today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/api/ledger/alerts/acknowledge", new { key = alert.Key, reason = "" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync("/api/ledger/alerts/acknowledge", new { key = alert.Key, reason = "Renewal filed online on " + today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) })).StatusCode);
         Assert.DoesNotContain((await admin.GetFromJsonAsync<List<LedgerAlertView>>("/api/ledger/alerts", Json))!, a => a.RegistrationId == registration.Id);
         Assert.Equal(1, await db.LedgerAlertAcknowledgements.CountAsync(a => a.AlertKey == alert.Key));
     }

@@ -76,14 +76,14 @@ public static class LedgerApi
 
         g.MapGet("/alerts", async (LedgerQueries q, HttpContext http, CancellationToken ct) => (await q.AlertsAsync(ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(LedgerPermissions.ViewReports).WithName("LedgerAlerts");
-        g.MapPost("/alerts/acknowledge", async (string key, AcknowledgeLedgerAlertRequest request, LedgerQueries q, HttpContext http, CancellationToken ct) =>
-                (await q.AcknowledgeAsync(key, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+        g.MapPost("/alerts/acknowledge", async (AcknowledgeLedgerAlertRequest request, LedgerQueries q, HttpContext http, CancellationToken ct) =>
+                (await q.AcknowledgeAsync(request, ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(LedgerPermissions.ViewReports).WithName("AcknowledgeLedgerAlert");
 
         g.MapGet("/reports/{report}", async (string report, string? format, DateOnly? from, DateOnly? to, Guid? productId, Guid? patientId, string? person,
-                Guid? storageLocationId, Guid? containerId, LedgerReportService reports, HttpContext http, CancellationToken ct) =>
+                Guid? storageLocationId, Guid? containerId, string? mrn, LedgerReportService reports, HttpContext http, CancellationToken ct) =>
             {
-                var result = await reports.BuildAsync(report, new LedgerReportFilter(from, to, productId, patientId, person, storageLocationId, containerId), ClinicApi.ActorOf(http), ct);
+                var result = await reports.BuildAsync(report, new LedgerReportFilter(from, to, productId, patientId, person, storageLocationId, containerId, mrn), ClinicApi.ActorOf(http), ct);
                 if (!result.IsOk)
                 {
                     return result.ToHttp();

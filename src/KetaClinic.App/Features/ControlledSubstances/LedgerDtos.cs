@@ -57,7 +57,7 @@ public sealed record CountRequest(
 
 public sealed record ResolveDiscrepancyRequest(long CountSequence, int Index, string? Reason);
 
-public sealed record AcknowledgeLedgerAlertRequest(string? Reason);
+public sealed record AcknowledgeLedgerAlertRequest(string? Key, string? Reason);
 
 public sealed record RegistrationRequest(
     Guid LocationId, string? Number, string? RegistrantName, string? RegistrantUserId, List<string>? Schedules, DateOnly? ValidFrom, DateOnly? ExpiresOn);

@@ -303,7 +303,7 @@ public sealed class LedgerQueries(
         return Result<IReadOnlyList<LedgerAlertView>>.Ok(alerts);
     }
 
-    public async Task<Result<LedgerAlertView>> AcknowledgeAsync(string key, AcknowledgeLedgerAlertRequest request, Actor actor, CancellationToken ct)
+    public async Task<Result<LedgerAlertView>> AcknowledgeAsync(AcknowledgeLedgerAlertRequest request, Actor actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (!await ledger.MaySeeAlertsAsync(actor, ct))
@@ -311,6 +311,7 @@ public sealed class LedgerQueries(
             return Result<LedgerAlertView>.Forbidden("Ledger alerts are acknowledged by the registrant or those who resolve them.");
         }
         var v = new KetaClinic.Domain.Common.Validator();
+        var key = v.Text("key", request?.Key, 120, required: true);
         var reason = v.Text("reason", request?.Reason, 1000, required: true);
         if (!v.IsValid)
         {
@@ -330,7 +331,7 @@ public sealed class LedgerQueries(
         db.LedgerAlertAcknowledgements.Add(new LedgerAlertAcknowledgement
         {
             Id = Guid.NewGuid(),
-            AlertKey = key,
+            AlertKey = key!,
             AcknowledgedAt = clock.GetUtcNow(),
             AcknowledgedBy = actor.UserId,
             AcknowledgedByName = actor.UserName,

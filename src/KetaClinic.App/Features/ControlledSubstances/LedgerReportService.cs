@@ -12,7 +12,7 @@ namespace KetaClinic.App.Features.ControlledSubstances;
 /// <summary>Filters shared by the reports; each report uses those that mean something for it.</summary>
 public sealed record LedgerReportFilter(
     DateOnly? From = null, DateOnly? To = null, Guid? ProductId = null, Guid? PatientId = null, string? Person = null,
-    Guid? StorageLocationId = null, Guid? ContainerId = null);
+    Guid? StorageLocationId = null, Guid? ContainerId = null, string? PatientMrn = null);
 
 /// <summary>A report as a table of text, the same on screen, in CSV and on paper.</summary>
 public sealed record LedgerReportTable(
@@ -65,9 +65,9 @@ public sealed class LedgerReportService(
         {
             return Result<LedgerReportTable>.Invalid("from", "must not be after 'to'.");
         }
-        if (report == "patient-history" && filter.PatientId is null)
+        if (report == "patient-history" && filter.PatientId is null && string.IsNullOrWhiteSpace(filter.PatientMrn))
         {
-            return Result<LedgerReportTable>.Invalid("patientId", "is required: choose the patient.");
+            return Result<LedgerReportTable>.Invalid("patientId", "is required: choose the patient (or give the MRN).");
         }
         if (report == "product-balance" && filter.ProductId is null)
         {
@@ -75,6 +75,16 @@ public sealed class LedgerReportService(
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
+        if (filter.PatientId is null && !string.IsNullOrWhiteSpace(filter.PatientMrn))
+        {
+            var mrn = filter.PatientMrn.Trim().ToUpperInvariant();
+            var found = await db.Patients.AsNoTracking().Where(p => p.Mrn == mrn).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(ct);
+            if (found is null)
+            {
+                return Result<LedgerReportTable>.Invalid("mrn", $"no patient has MRN {mrn}.");
+            }
+            filter = filter with { PatientId = found };
+        }
         var reference = await LedgerReferenceData.LoadAsync(db, ct);
         if (filter.ProductId is { } pid && reference.Reference.Product(pid) is null)
         {
