@@ -27,9 +27,14 @@ public sealed class LedgerQueries(
         return Result<ReferenceView>.Ok(reference.View(clinic.Today(clock), rules.Settings));
     }
 
+    /// <summary>Staff names and emails, for choosing a person in report filters and registrations.</summary>
     public async Task<Result<IReadOnlyList<PersonView>>> PeopleAsync(Actor actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        if (!grants.Allows(actor, LedgerPermissions.ViewReports) && !grants.Allows(actor, LedgerPermissions.Manage))
+        {
+            return Result<IReadOnlyList<PersonView>>.Forbidden();
+        }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return Result<IReadOnlyList<PersonView>>.Ok([.. (await LedgerPeople.LoadAsync(db, ct)).All]);
     }
