@@ -56,9 +56,10 @@ builder.Services.ConfigureApplicationCookie(options =>
     options.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
     options.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
 });
+var grants = PermissionGrants.From(builder.Configuration);
 builder.Services.AddAuthorization(options =>
 {
-    foreach (var (permission, roles) in Permissions.RolesFor)
+    foreach (var (permission, roles) in grants.All)
     {
         options.AddPolicy(permission, p => p.RequireAuthenticatedUser().RequireRole(roles));
     }

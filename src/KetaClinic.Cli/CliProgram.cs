@@ -3,6 +3,7 @@ using KetaClinic.App;
 using KetaClinic.Cli.Clinical;
 using KetaClinic.App.Data;
 using KetaClinic.App.Demo;
+using KetaClinic.App.Features.ControlledSubstances;
 using KetaClinic.App.Features.Users;
 using KetaClinic.App.Security;
 using Microsoft.AspNetCore.DataProtection;
@@ -39,6 +40,8 @@ public static class CliProgram
         Administration commands:
           admin create --email EMAIL --name "NAME"   Create an administrator; the password is read from standard input.
           audit verify                                Recompute the audit log's hash chain and report the first broken link.
+          ledger verify                               Recompute the controlled-substance ledger's hash chain, check its head
+                                                      and every invariant after every entry; report the first broken entry.
 
         Database options (default: the same settings as the app, from appsettings.json and environment variables):
           --provider sqlite|postgresql
@@ -78,6 +81,7 @@ public static class CliProgram
             return command switch
             {
                 "audit verify" => await VerifyAuditAsync(services, stdout),
+                "ledger verify" => await VerifyLedgerAsync(services, stdout),
                 "admin create" => await CreateAdminAsync(services, options, stdin, stdout),
                 _ => await UsageError(stderr),
             };
@@ -101,6 +105,23 @@ public static class CliProgram
         await using var db = await factory.CreateDbContextAsync();
         var result = await AuditTrail.VerifyAsync(db, CancellationToken.None);
         await Write(stdout, new { ok = result.Intact, intact = result.Intact, entriesChecked = result.EntriesChecked, firstBrokenSequence = result.FirstBrokenSequence, problem = result.Problem });
+        return result.Intact ? 0 : 1;
+    }
+
+    private static async Task<int> VerifyLedgerAsync(ServiceProvider services, TextWriter stdout)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<ClinicDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var result = await LedgerVerifier.VerifyAsync(db, CancellationToken.None);
+        await Write(stdout, new
+        {
+            ok = result.Intact,
+            intact = result.Intact,
+            entriesChecked = result.EntriesChecked,
+            firstBrokenSequence = result.FirstBrokenSequence,
+            problem = result.Problem,
+            invariantViolations = result.InvariantViolations,
+        });
         return result.Intact ? 0 : 1;
     }
 

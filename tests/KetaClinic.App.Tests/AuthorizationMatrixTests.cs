@@ -21,6 +21,10 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
     private static readonly string[] Clinical = [ClinicRoles.Physician, ClinicRoles.Nurse];
     private static readonly string[] Admin = [ClinicRoles.Administrator];
     private static readonly string[] Desk = [ClinicRoles.Nurse, ClinicRoles.FrontDesk];
+    // The controlled-substance ledger's default grants (a clinic setting): staff who handle stock, the registrant, reports.
+    private static readonly string[] LedgerHandlers = [ClinicRoles.Physician, ClinicRoles.Nurse];
+    private static readonly string[] LedgerReaders = [ClinicRoles.Administrator, ClinicRoles.Physician, ClinicRoles.Nurse];
+    private static readonly string[] LedgerResolvers = [ClinicRoles.Administrator, ClinicRoles.Physician];
 
     /// <summary>"METHOD pattern" → who is allowed.</summary>
     private static readonly Dictionary<string, string[]> Matrix = new(StringComparer.Ordinal)
@@ -121,6 +125,52 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["POST /evaluations/{Id:guid}/letter"] = Clinical,
         ["GET /patients/{Id:guid}/consents/new"] = Clinical,
         ["POST /patients/{Id:guid}/consents/new"] = Clinical,
+        ["GET /api/ledger/reference"] = Staff,
+        ["POST /api/ledger/registrations"] = Admin,
+        ["POST /api/ledger/storage-locations"] = Admin,
+        ["POST /api/ledger/products"] = Admin,
+        ["GET /api/ledger/stock"] = LedgerReaders,
+        ["GET /api/ledger/balance"] = LedgerReaders,
+        ["GET /api/ledger/entries"] = LedgerReaders,
+        ["GET /api/ledger/verify"] = LedgerReaders,
+        ["POST /api/ledger/receipts"] = LedgerHandlers,
+        ["POST /api/ledger/transfers"] = LedgerHandlers,
+        ["POST /api/ledger/draws"] = LedgerHandlers,
+        ["POST /api/ledger/administrations"] = LedgerHandlers,
+        ["POST /api/ledger/wastes"] = LedgerHandlers,
+        ["POST /api/ledger/returns"] = [ClinicRoles.Physician],
+        ["POST /api/ledger/destructions"] = [ClinicRoles.Physician],
+        ["POST /api/ledger/losses"] = LedgerReaders,
+        ["POST /api/ledger/losses/{sequence:long}/reports"] = LedgerReaders,
+        ["POST /api/ledger/corrections"] = [ClinicRoles.Physician],
+        ["POST /api/ledger/counts"] = LedgerHandlers,
+        // Resolvers and the registrant; a nurse passes the reports policy but the handler refuses.
+        ["POST /api/ledger/discrepancies/resolve"] = LedgerResolvers,
+        ["GET /api/ledger/sessions"] = LedgerHandlers,
+        ["GET /api/ledger/sessions/{id:guid}"] = LedgerHandlers,
+        ["POST /api/ledger/sessions/{id:guid}/close-check"] = LedgerHandlers,
+        ["GET /api/ledger/open-draws"] = LedgerReaders,
+        ["GET /api/ledger/alerts"] = LedgerResolvers,
+        ["POST /api/ledger/alerts/acknowledge"] = LedgerResolvers,
+        ["GET /api/ledger/reports/{report}"] = LedgerReaders,
+        ["GET /ledger"] = LedgerReaders,
+        ["POST /ledger"] = LedgerReaders,
+        ["GET /ledger/sessions/{SessionId:guid}"] = LedgerHandlers,
+        ["POST /ledger/sessions/{SessionId:guid}"] = LedgerHandlers,
+        ["GET /ledger/receive"] = LedgerHandlers,
+        ["POST /ledger/receive"] = LedgerHandlers,
+        ["GET /ledger/count"] = LedgerHandlers,
+        ["POST /ledger/count"] = LedgerHandlers,
+        ["GET /ledger/journal"] = LedgerReaders,
+        ["POST /ledger/journal"] = LedgerReaders,
+        ["GET /ledger/alerts"] = LedgerReaders,
+        ["POST /ledger/alerts"] = LedgerReaders,
+        ["GET /ledger/reports"] = LedgerReaders,
+        ["POST /ledger/reports"] = LedgerReaders,
+        ["GET /ledger/stock-actions"] = LedgerReaders,
+        ["POST /ledger/stock-actions"] = LedgerReaders,
+        ["GET /ledger/setup"] = Admin,
+        ["POST /ledger/setup"] = Admin,
         ["GET /healthz"] = Everyone,
         // Static files of wwwroot (stylesheet, icons): no patient data.
         ["GET /{**path:file}"] = Everyone,
@@ -258,6 +308,9 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
             ["{token}"] = "not-a-real-token",
             ["{Token}"] = "not-a-real-token",
             ["{**path:file}"] = "app.css",
+            ["{SessionId:guid}"] = Guid.NewGuid().ToString(),
+            ["{sequence:long}"] = "1",
+            ["{report}"] = "administrations",
         };
     }
 

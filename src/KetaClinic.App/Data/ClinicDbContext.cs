@@ -33,6 +33,12 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
     public DbSet<ConsentRecord> Consents => Set<ConsentRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<DeaRegistrationRow> DeaRegistrations => Set<DeaRegistrationRow>();
+    public DbSet<StorageLocationRow> StorageLocations => Set<StorageLocationRow>();
+    public DbSet<ControlledProductRow> ControlledProducts => Set<ControlledProductRow>();
+    public DbSet<LedgerEntryRow> LedgerEntries => Set<LedgerEntryRow>();
+    public DbSet<LedgerChainHead> LedgerChainHeads => Set<LedgerChainHead>();
+    public DbSet<LedgerAlertAcknowledgement> LedgerAlertAcknowledgements => Set<LedgerAlertAcknowledgement>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -153,6 +159,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
         ConfigureMeasurement(builder);
         ConfigureMonitoring(builder);
         ConfigureEvaluation(builder);
+        ConfigureLedger(builder);
 
         builder.Entity<AuditEntry>(e =>
         {
@@ -417,6 +424,80 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.Property(c => c.WithdrawalReason).HasMaxLength(1000);
             e.HasOne<Patient>().WithMany().HasForeignKey(c => c.PatientId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(c => new { c.PatientId, c.Route });
+        });
+    }
+
+    private static void ConfigureLedger(ModelBuilder builder)
+    {
+        builder.Entity<DeaRegistrationRow>(e =>
+        {
+            e.ToTable("dea_registrations");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.Property(r => r.Number).HasMaxLength(9).IsRequired();
+            e.Property(r => r.RegistrantName).HasMaxLength(200).IsRequired();
+            e.Property(r => r.RegistrantUserId).HasMaxLength(450);
+            e.Property(r => r.Schedules).HasMaxLength(40).IsRequired();
+            e.Property(r => r.CreatedBy).HasMaxLength(450).IsRequired();
+            e.HasOne<Location>().WithMany().HasForeignKey(r => r.LocationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(r => r.LocationId);
+        });
+
+        builder.Entity<StorageLocationRow>(e =>
+        {
+            e.ToTable("storage_locations");
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Id).ValueGeneratedNever();
+            e.Property(s => s.Name).HasMaxLength(100).IsRequired();
+            e.Property(s => s.Kind).HasMaxLength(20).IsRequired();
+            e.Property(s => s.CreatedBy).HasMaxLength(450).IsRequired();
+            e.HasOne<Location>().WithMany().HasForeignKey(s => s.LocationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(s => new { s.LocationId, s.Name }).IsUnique();
+        });
+
+        builder.Entity<ControlledProductRow>(e =>
+        {
+            e.ToTable("controlled_products");
+            e.HasKey(p => p.Id);
+            e.Property(p => p.Id).ValueGeneratedNever();
+            e.Property(p => p.Drug).HasMaxLength(40).IsRequired();
+            e.Property(p => p.Form).HasMaxLength(20).IsRequired();
+            e.Property(p => p.Ndc).HasMaxLength(13).IsRequired();
+            e.Property(p => p.DeaDrugCode).HasMaxLength(4).IsRequired();
+            e.Property(p => p.CreatedBy).HasMaxLength(450).IsRequired();
+        });
+
+        builder.Entity<LedgerEntryRow>(e =>
+        {
+            e.ToTable("ledger_entries");
+            e.HasKey(l => l.Sequence);
+            e.Property(l => l.Sequence).ValueGeneratedNever();
+            e.Property(l => l.RecordedBy).HasMaxLength(450).IsRequired();
+            e.Property(l => l.Kind).HasMaxLength(40).IsRequired();
+            e.Property(l => l.Payload).IsRequired();
+            e.Property(l => l.PreviousHash).HasMaxLength(64).IsRequired();
+            e.Property(l => l.Hash).HasMaxLength(64).IsRequired();
+            e.HasIndex(l => l.RecordedAt);
+        });
+
+        builder.Entity<LedgerChainHead>(e =>
+        {
+            e.ToTable("ledger_chain_heads");
+            e.HasKey(h => h.Id);
+            e.Property(h => h.Id).ValueGeneratedNever();
+            e.Property(h => h.LastHash).HasMaxLength(64).IsRequired();
+        });
+
+        builder.Entity<LedgerAlertAcknowledgement>(e =>
+        {
+            e.ToTable("ledger_alert_acknowledgements");
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).ValueGeneratedNever();
+            e.Property(a => a.AlertKey).HasMaxLength(120).IsRequired();
+            e.Property(a => a.AcknowledgedBy).HasMaxLength(450).IsRequired();
+            e.Property(a => a.AcknowledgedByName).HasMaxLength(256).IsRequired();
+            e.Property(a => a.Reason).HasMaxLength(1000).IsRequired();
+            e.HasIndex(a => a.AlertKey).IsUnique();
         });
     }
 

@@ -1,6 +1,7 @@
 using Bogus;
 using KetaClinic.App.Data;
 using KetaClinic.App.Features.Evaluation;
+using KetaClinic.App.Features.ControlledSubstances;
 using KetaClinic.App.Features.Measurement;
 using KetaClinic.App.Security;
 using KetaClinic.Domain.Common;
@@ -38,6 +39,8 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
         new("physician@demo.clinic", ClinicRoles.Physician),
         new("nurse@demo.clinic", ClinicRoles.Nurse),
         new("frontdesk@demo.clinic", ClinicRoles.FrontDesk),
+        // A second nurse, so waste can be witnessed by someone other than the nurse who wasted it.
+        new("nurse2@demo.clinic", ClinicRoles.Nurse),
     ];
 
     private static readonly (string Code, string Text, int Weight)[] PrimaryDiagnoses =
@@ -76,7 +79,8 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
         var actor = Actor.System("demo-seed");
         await using var tx = await AuditTrail.BeginAsync(db, ct);
 
-        var staff = new Dictionary<string, (string Id, string Name)>(StringComparer.Ordinal);
+        var staffByRole = new Dictionary<string, (string Id, string Name)>(StringComparer.Ordinal);
+        var staff = new Dictionary<string, ClinicUser>(StringComparer.Ordinal);
         foreach (var login in Logins)
         {
             var user = new ClinicUser
@@ -84,19 +88,24 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
                 UserName = login.Email,
                 Email = login.Email,
                 EmailConfirmed = true,
-                DisplayName = login.Role switch
+                DisplayName = login.Email switch
                 {
-                    ClinicRoles.Administrator => "Alex Admin",
-                    ClinicRoles.Physician => "Dr. Priya Raman",
-                    ClinicRoles.Nurse => "Sam Okafor, RN",
-                    _ => "Jordan Lee",
+                    "nurse2@demo.clinic" => "Maria Chen, RN",
+                    _ => login.Role switch
+                    {
+                        ClinicRoles.Administrator => "Alex Admin",
+                        ClinicRoles.Physician => "Dr. Priya Raman",
+                        ClinicRoles.Nurse => "Sam Okafor, RN",
+                        _ => "Jordan Lee",
+                    },
                 },
                 CreatedAt = now,
                 LockoutEnabled = true,
             };
             Check(await users.CreateAsync(user, settings.Password), login.Email);
             Check(await users.AddToRoleAsync(user, login.Role), login.Email);
-            staff[login.Role] = (user.Id, user.DisplayName);
+            staffByRole.TryAdd(login.Role, (user.Id, user.DisplayName));
+            staff[login.Email] = user;
         }
 
         var location = new Location
@@ -142,6 +151,7 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
         var histories = new DemoTreatmentHistory(instruments.Catalog, new Random(settings.Seed + 1));
         var courseRandom = new Random(settings.Seed + 2);
         var treated = new List<(Patient Patient, DemoTreatmentHistory.History History)>();
+        var ledgerSessions = new List<DemoLedger.DemoSession>();
         for (var i = 0; i < settings.PatientCount; i++)
         {
             var patient = NewPatient(faker, random, mrns, i, today, now);
@@ -158,6 +168,9 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
             var h = histories.Build(patient.Id, location.Id, n => DeterministicGuid(settings.Seed, 1_000_000 + (index * 1000) + n), courseRandom.Next(3, 320), now, clinic.Zone);
             db.TreatmentCourses.Add(h.Course);
             db.TreatmentSessions.AddRange(h.Sessions);
+            var weight = patient.LatestWeight?.Weight.Value ?? 75m;
+            ledgerSessions.AddRange(h.Sessions.Where(s => s.Status == "completed")
+                .Select(s => new DemoLedger.DemoSession(s.Id, patient.Id, h.Course.Route, s.ScheduledStart, s.SequenceNumber, weight)));
             db.InstrumentResponses.AddRange(h.Responses);
             db.SafetyAlerts.AddRange(h.Alerts);
             db.CourseOutcomes.AddRange(projector.Project(patient.Id, [h.Course],
@@ -168,7 +181,8 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
                 new { demo = true, sessions = h.Sessions.Count, responses = h.Responses.Count, alerts = h.Alerts.Count }, ct);
             treated.Add((patient, h));
         }
-        await SeedEvaluationsAsync(treated, mrns, location.Id, staff, now, actor, ct);
+        await SeedEvaluationsAsync(treated, mrns, location.Id, staffByRole, now, actor, ct);
+        await SeedLedgerAsync(location.Id, staff, ledgerSessions, now, actor, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return true;
@@ -212,6 +226,26 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
         {
             await audit.RecordAsync(db, actor, AuditActions.Create, ConsultationRequests.LeadRecord, lead.Id.ToString(), lead.PatientId, new { demo = true, lead.Channel }, ct);
         }
+    }
+
+    private async Task SeedLedgerAsync(Guid locationId, Dictionary<string, ClinicUser> staff, List<DemoLedger.DemoSession> sessions, DateTimeOffset now, Actor actor, CancellationToken ct)
+    {
+        var physician = staff["physician@demo.clinic"];
+        var ledger = new DemoLedger(new Random(settings.Seed + 3), locationId, clinic.Zone,
+            new DemoLedger.Staff(staff["nurse@demo.clinic"].Id, staff["nurse2@demo.clinic"].Id, physician.Id, physician.DisplayName),
+            n => DeterministicGuid(settings.Seed, 5_000_000 + n));
+        var built = ledger.Build(sessions, now);
+        db.DeaRegistrations.Add(built.Registration);
+        db.StorageLocations.AddRange(built.Storage);
+        db.ControlledProducts.AddRange(built.Products);
+        db.LedgerEntries.AddRange(built.Entries.Select(LedgerRows.ToRow));
+        if (built.Entries.Count > 0)
+        {
+            var last = built.Entries[^1];
+            await db.Database.ExecuteSqlAsync($"UPDATE ledger_chain_heads SET last_sequence = {last.Sequence}, last_hash = {last.Hash} WHERE id = 1 AND last_sequence = 0", ct);
+        }
+        await audit.RecordAsync(db, actor, AuditActions.Create, Features.ControlledSubstances.Ledger.LedgerRecord, null, null,
+            new { demo = true, entries = built.Entries.Count, registration = built.Registration.Number }, ct);
     }
 
     private Patient NewPatient(Faker f, Random random, HashSet<string> mrns, int index, DateOnly today, DateTimeOffset now)

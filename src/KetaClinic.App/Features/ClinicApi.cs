@@ -19,10 +19,10 @@ public static class ClinicApi
 
         api.MapPost("/auth/login", ApiLogin.LoginAsync)
             .AllowAnonymous().RequireRateLimiting("login").WithName("Login");
-        api.MapGet("/me", (ClaimsPrincipal user, HttpContext http) =>
+        api.MapGet("/me", (ClaimsPrincipal user, PermissionGrants grants) =>
             {
                 var actor = Actor.FromPrincipal(user, null);
-                return TypedResults.Ok(new { actor.UserId, actor.UserName, actor.Roles, permissions = Permissions.RolesFor.Keys.Where(actor.Can).Order(StringComparer.Ordinal) });
+                return TypedResults.Ok(new { actor.UserId, actor.UserName, actor.Roles, permissions = grants.PermissionsOf(actor) });
             })
             .RequireAuthorization().WithName("Me");
 
@@ -92,6 +92,7 @@ public static class ClinicApi
         Measurement.MeasurementApi.Map(api);
         Monitoring.MonitoringApi.Map(api);
         Evaluation.EvaluationApi.Map(api);
+        ControlledSubstances.LedgerApi.Map(api);
 
         api.MapGet("/locations", async (ClinicDirectory directory, HttpContext http, CancellationToken ct) =>
                 (await directory.LocationsAsync(ActorOf(http), ct)).ToHttp())

@@ -50,7 +50,7 @@ public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 1
         {
             return client;
         }
-        var email = DemoSeeder.Logins.Single(l => l.Role == role).Email;
+        var email = DemoSeeder.Logins.First(l => l.Role == role).Email;
         var response = await client.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
