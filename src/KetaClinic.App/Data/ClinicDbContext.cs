@@ -276,7 +276,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.Property(o => o.Status).HasMaxLength(20).IsRequired();
             e.Property(o => o.ChangePercent).HasPrecision(6, 1);
             e.HasOne<TreatmentCourse>().WithMany().HasForeignKey(o => o.CourseId).OnDelete(DeleteBehavior.Restrict);
-            e.HasIndex(o => new { o.InstrumentId, o.CourseStartedAt });
+            e.HasIndex(o => o.PatientId);
         });
     }
 
