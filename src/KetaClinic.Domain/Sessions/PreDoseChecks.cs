@@ -62,7 +62,8 @@ public static class PreDoseChecks
             return result;
         }
 
-        var latest = context.Overrides.LastOrDefault(o => o.Gate == result.Gate);
+        // An override counts from the moment it was given: never for a check made at an earlier time.
+        var latest = context.Overrides.LastOrDefault(o => o.Gate == result.Gate && o.At <= context.Now);
         if (latest is null)
         {
             return result;

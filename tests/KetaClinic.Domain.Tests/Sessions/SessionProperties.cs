@@ -80,3 +80,11 @@ public class SessionProperties
             return true;
         });
 }
+
+public sealed class SessionPropertyReplays
+{
+    // A counterexample found by the property: an override stamped after the moment dosing was asked for.
+    [Property(MaxTest = 1, Replay = "(5674877921881322598,941689532000079623,26)")]
+    public Property An_override_given_later_never_opens_a_gate_for_an_earlier_dose() =>
+        new SessionProperties().No_sequence_of_commands_reaches_dosing_without_every_gate_met_or_overridden_by_a_physician();
+}
