@@ -29,6 +29,19 @@ public sealed class ClinicSettings
     }
 
     public DateTimeOffset ToClinicTime(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
+
+    /// <summary>A wall-clock time in the clinic (as typed into a form) as a UTC instant.</summary>
+    public DateTimeOffset FromClinicTime(DateTime local) => ToInstant(local, Zone);
+
+    /// <summary>Midnight at the start of a clinic day, as a UTC instant.</summary>
+    public DateTimeOffset StartOfDay(DateOnly day) => FromClinicTime(day.ToDateTime(TimeOnly.MinValue));
+
+    /// <summary>A wall-clock time in a time zone as a UTC instant.</summary>
+    public static DateTimeOffset ToInstant(DateTime local, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
 }
 
 /// <summary>Section "Clinic:Letterhead": what heads every printed document.</summary>

@@ -187,9 +187,5 @@ public sealed class DemoLedger(Random random, Guid locationId, TimeZoneInfo zone
 
     private DateOnly Day(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
 
-    private DateTimeOffset At(DateOnly day, int hour)
-    {
-        var local = day.ToDateTime(new TimeOnly(hour, 0));
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
-    }
+    private DateTimeOffset At(DateOnly day, int hour) => DemoTreatmentHistory.At(day, hour, zone);
 }

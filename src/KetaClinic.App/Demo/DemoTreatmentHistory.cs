@@ -233,9 +233,6 @@ public sealed class DemoTreatmentHistory(InstrumentCatalog catalog, Random rando
         _ => d,
     };
 
-    internal static DateTimeOffset At(DateOnly day, int hour, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(new TimeOnly(hour, 0));
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
-    }
+    internal static DateTimeOffset At(DateOnly day, int hour, TimeZoneInfo zone) =>
+        ClinicSettings.ToInstant(day.ToDateTime(new TimeOnly(hour, 0)), zone);
 }

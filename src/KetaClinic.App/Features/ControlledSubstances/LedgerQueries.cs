@@ -149,8 +149,8 @@ public sealed class LedgerQueries(
             return Result<IReadOnlyList<SessionChoice>>.Forbidden();
         }
         var d = day ?? clinic.Today(clock);
-        var start = ClinicInstant(d);
-        var end = ClinicInstant(d.AddDays(1));
+        var start = clinic.StartOfDay(d);
+        var end = clinic.StartOfDay(d.AddDays(1));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
         var open = await book.ReadAsync(db, view => view.State.OpenDraws.Select(x => x.SessionId).Distinct().ToList(), ct);
@@ -475,11 +475,6 @@ public sealed class LedgerQueries(
         return names;
     }
 
-    private DateTimeOffset ClinicInstant(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, clinic.Zone.GetUtcOffset(local)).ToUniversalTime();
-    }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -93,8 +93,8 @@ public sealed class LedgerReportService(
         var people = await LedgerPeople.LoadAsync(db, ct);
         var person = ResolvePerson(filter.Person, people);
         var (entries, containers, last) = await book.ReadAsync(db, view => (view.Entries(), view.ContainerIndex(), view.State.LastSequence), ct);
-        var start = ClinicInstant(from);
-        var end = ClinicInstant(to.AddDays(1));
+        var start = clinic.StartOfDay(from);
+        var end = clinic.StartOfDay(to.AddDays(1));
         var ctx = new Context(reference, people, containers, entries, person, start, end, filter);
         var (columns, rows, flagged, notes, patientIds) = report switch
         {
@@ -436,9 +436,4 @@ public sealed class LedgerReportService(
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private DateTimeOffset ClinicInstant(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, clinic.Zone.GetUtcOffset(local)).ToUniversalTime();
-    }
 }

@@ -295,8 +295,7 @@ public sealed partial class ConsultationRequests(
         {
             return Result<IReadOnlyList<ConsultationView>>.Invalid("days", "must be between 1 and 366.");
         }
-        var today = clinic.Today(clock).ToDateTime(TimeOnly.MinValue);
-        var from = new DateTimeOffset(today, clinic.Zone.GetUtcOffset(today)).ToUniversalTime();
+        var from = clinic.StartOfDay(clinic.Today(clock));
         var to = from.AddDays(days);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);

@@ -208,7 +208,7 @@ public sealed class Measurements(
             return Result<CheckInResult>.Invalid("sentVia", $"the patient has no {(via == "sms" ? "mobile phone number" : "email address")} on record.");
         }
         var today = clinic.Today(clock);
-        var startOfDay = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), clinic.Zone.GetUtcOffset(today.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
+        var startOfDay = clinic.StartOfDay(today);
         var answeredToday = await db.InstrumentResponses.AsNoTracking()
             .Where(r => r.PatientId == session.PatientId && r.TakenAt >= startOfDay)
             .Select(r => r.InstrumentId).Distinct().ToListAsync(ct);

@@ -157,12 +157,12 @@ public sealed class OutcomeQueries(
         var q = db.CourseOutcomes.AsNoTracking().Where(o => o.InstrumentId == instrumentId);
         if (query.From is { } from)
         {
-            var start = StartOfClinicDay(from);
+            var start = clinic.StartOfDay(from);
             q = q.Where(o => o.CourseStartedAt >= start);
         }
         if (query.To is { } to)
         {
-            var end = StartOfClinicDay(to.AddDays(1));
+            var end = clinic.StartOfDay(to.AddDays(1));
             q = q.Where(o => o.CourseStartedAt < end);
         }
         if (query.LocationId is { } location)
@@ -218,12 +218,6 @@ public sealed class OutcomeQueries(
             await tx.CommitAsync(ct);
         }
         return Result<OutcomeDashboard>.Ok(result);
-    }
-
-    private DateTimeOffset StartOfClinicDay(DateOnly day)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(local, clinic.Zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
     private sealed record DashboardRow(string Route, string Protocol, string? Diagnosis, CourseOutcomeFacts Facts, int Count);
