@@ -48,7 +48,7 @@ public abstract class Hl7ListenerTests(AppFixture fixture)
         var equipment = "EUI" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant();
         db.MonitorDevices.Add(new MonitorDevice { Id = Guid.NewGuid(), DeviceKey = "equipment:" + equipment, ChairId = chair.Id, Description = "Test monitor", CreatedAt = Now });
         var patient = await db.Patients.OrderBy(p => p.Mrn).FirstAsync();
-        var course = new TreatmentCourse { Id = Guid.NewGuid(), PatientId = patient.Id, LocationId = location.Id, Route = "iv", ProtocolCode = "iv-racemic-0.5", Status = "active", CreatedAt = Now };
+        var course = new TreatmentCourse { Id = Guid.NewGuid(), PatientId = patient.Id, LocationId = location.Id, Route = "iv", ProtocolCode = "iv-racemic-ketamine", Status = "active", CreatedAt = Now };
         db.TreatmentCourses.Add(course);
         var session = new TreatmentSession { Id = Guid.NewGuid(), CourseId = course.Id, PatientId = patient.Id, LocationId = location.Id, ChairId = chair.Id, SequenceNumber = 1, ScheduledStart = Now.AddMinutes(-20), Status = "checked-in", CheckedInAt = Now.AddMinutes(-25) };
         db.TreatmentSessions.Add(session);

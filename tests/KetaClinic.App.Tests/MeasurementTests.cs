@@ -315,7 +315,7 @@ public abstract class MeasurementTests(AppFixture fixture)
     {
         await using var db = App.NewDbContext();
         var location = await db.Locations.FirstAsync();
-        var course = new TreatmentCourse { Id = Guid.NewGuid(), PatientId = patientId, LocationId = location.Id, Route = "iv", ProtocolCode = "iv-racemic-0.5", Status = "active", CreatedAt = first.AddDays(-7) };
+        var course = new TreatmentCourse { Id = Guid.NewGuid(), PatientId = patientId, LocationId = location.Id, Route = "iv", ProtocolCode = "iv-racemic-ketamine", Status = "active", CreatedAt = first.AddDays(-7) };
         db.TreatmentCourses.Add(course);
         var ids = new List<Guid>();
         for (var i = 0; i < completed + scheduledLater; i++)

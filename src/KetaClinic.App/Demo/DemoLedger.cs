@@ -1,6 +1,8 @@
 using KetaClinic.App.Data;
 using KetaClinic.App.Features.ControlledSubstances;
+using KetaClinic.Domain.Common;
 using KetaClinic.Domain.ControlledSubstances;
+using KetaClinic.Domain.Protocols;
 
 namespace KetaClinic.App.Demo;
 
@@ -8,7 +10,7 @@ namespace KetaClinic.App.Demo;
 /// The demo clinic's controlled-substance ledger, built through the real decisions so every entry is one the app
 /// would have accepted: a DEA registration, a safe and a cabinet, three products, an initial inventory, deliveries
 /// into the safe, vials moved to the cabinet, and for every completed IV, IM and esketamine session a draw, the dose
-/// given (0.5 mg/kg of racemic ketamine; 56 or 84 mg of esketamine) and the rest wasted with a second nurse as
+/// given (the protocol's default dose through the dose calculation; esketamine 56 or 84 mg) and the rest wasted with a second nurse as
 /// witness; an opened vial's leftover is wasted before the next is opened; the day ends with a count of both
 /// places. It balances to the microgram against the sessions. Sublingual doses are the patient's own supply.
 /// </summary>
@@ -17,7 +19,7 @@ public sealed class DemoLedger(Random random, Guid locationId, TimeZoneInfo zone
     public sealed record Staff(string Nurse, string SecondNurse, string Physician, string PhysicianName);
 
     /// <summary>A completed session that used clinic stock.</summary>
-    public sealed record DemoSession(Guid Id, Guid PatientId, string Route, DateTimeOffset Start, int SequenceNumber, decimal WeightKg);
+    public sealed record DemoSession(Guid Id, Guid PatientId, string ProtocolId, DateTimeOffset Start, int SequenceNumber, decimal WeightKg);
 
     public sealed record Result(
         DeaRegistrationRow Registration, IReadOnlyList<StorageLocationRow> Storage, IReadOnlyList<ControlledProductRow> Products,
@@ -37,7 +39,9 @@ public sealed class DemoLedger(Random random, Guid locationId, TimeZoneInfo zone
     public Result Build(IReadOnlyList<DemoSession> sessions, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(sessions);
-        var ordered = sessions.Where(s => s.Route is "iv" or "im" or "intranasal-esketamine").OrderBy(s => s.Start).ThenBy(s => s.Id).ToList();
+        // Sessions of the injected and intranasal protocols; oral and sublingual tablets are not kept in these vials.
+        var ordered = sessions.Where(s => ProtocolLibrary.Default.Get(s.ProtocolId).Route is AdministrationRoute.Intravenous or AdministrationRoute.Intramuscular or AdministrationRoute.Intranasal)
+            .OrderBy(s => s.Start).ThenBy(s => s.Id).ToList();
         var today = Day(now);
         var firstDay = ordered.Count == 0 ? today.AddDays(-30) : Day(ordered[0].Start);
         var createdAt = At(firstDay.AddDays(-45), 9);
@@ -67,16 +71,25 @@ public sealed class DemoLedger(Random random, Guid locationId, TimeZoneInfo zone
 
         foreach (var s in ordered)
         {
-            var product = s.Route switch
+            var protocol = ProtocolLibrary.Default.Get(s.ProtocolId);
+            var product = protocol.Route switch
             {
-                "iv" => ket50,
-                "im" => ket100,
+                AdministrationRoute.Intravenous => ket50,
+                AdministrationRoute.Intramuscular => ket100,
                 _ => esk,
             };
-            var doseMg = product.Form == FinishedForm.NasalDevice
-                ? (s.SequenceNumber > 4 && random.Next(100) < 40 ? 84 : 56)
-                : Math.Max(20, (int)Math.Round(s.WeightKg * 0.5m, MidpointRounding.AwayFromZero));
-            Serve(s, product, MassMcg.FromMilligrams(doseMg), safe, cabinet);
+            // The dose the plan would give: the protocol's default through the real calculation (esketamine sometimes
+            // at the protocol's highest allowed dose after the first sessions). A dose a hard stop forbids is not given.
+            var order = protocol.Devices is { } devices && s.SequenceNumber > 4 && random.Next(100) < 40
+                ? DoseAmount.InDevices(devices.AllowedDoses.Value.Max())
+                : protocol.Dose.Default.Value;
+            var dose = DoseCalculator.Calculate(
+                new DoseRequest(protocol, order, new RecordedWeight(new WeightKg(s.WeightKg), s.Start.AddDays(-1)), s.SequenceNumber, s.Start),
+                DosingSettings.Default);
+            if (dose.IsAllowed)
+            {
+                Serve(s, product, MassMcg.FromMilligrams(dose.Dose!.Value.Value), safe, cabinet);
+            }
         }
 
         var countAt = Later(now.AddMinutes(-30));

@@ -170,7 +170,7 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
             db.TreatmentSessions.AddRange(h.Sessions);
             var weight = patient.LatestWeight?.Weight.Value ?? 75m;
             ledgerSessions.AddRange(h.Sessions.Where(s => s.Status == "completed")
-                .Select(s => new DemoLedger.DemoSession(s.Id, patient.Id, h.Course.Route, s.ScheduledStart, s.SequenceNumber, weight)));
+                .Select(s => new DemoLedger.DemoSession(s.Id, patient.Id, h.Course.ProtocolCode, s.ScheduledStart, s.SequenceNumber, weight)));
             db.InstrumentResponses.AddRange(h.Responses);
             db.SafetyAlerts.AddRange(h.Alerts);
             db.CourseOutcomes.AddRange(projector.Project(patient.Id, [h.Course],

@@ -21,12 +21,13 @@ public sealed class DemoTreatmentHistory(InstrumentCatalog catalog, Random rando
         Relapser,
     }
 
+    // Route codes as courses store them, with the built-in protocol (Protocols/Data) each demo course follows.
     private static readonly (string Route, string Protocol, int Weight)[] Routes =
     [
-        ("iv", "iv-racemic-0.5", 62),
-        ("intranasal-esketamine", "esketamine-56-84", 22),
-        ("im", "im-racemic-0.5", 10),
-        ("sublingual", "sublingual-racemic", 6),
+        ("iv", "iv-racemic-ketamine", 62),
+        ("intranasal-esketamine", "esketamine-intranasal", 22),
+        ("im", "im-racemic-ketamine", 10),
+        ("sublingual", "sublingual-racemic-ketamine", 6),
     ];
 
     private static readonly KetaClinic.App.Security.Actor DemoPatient = new("system:demo-seed", "Patient (questionnaire link)", ["Patient"], null);
