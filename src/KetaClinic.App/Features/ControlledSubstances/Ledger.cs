@@ -41,18 +41,24 @@ public sealed partial class Ledger(
 
     public bool Can(Actor actor, string permission) => grants.Allows(actor, permission);
 
+    /// <summary>How every write starts: refused without the permission, or without a body; null when it may go on.</summary>
+    private Result<LedgerEntryView>? Refusal(Actor actor, string permission, object? request)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!Can(actor, permission))
+        {
+            return Result<LedgerEntryView>.Forbidden();
+        }
+        return request is null ? Result<LedgerEntryView>.Invalid("body", "is required.") : null;
+    }
+
     // ---------------------------------------------------------------- writes
 
     public async Task<Result<LedgerEntryView>> ReceiveAsync(ReceiptRequest request, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!Can(actor, LedgerPermissions.Receive))
+        if (Refusal(actor, LedgerPermissions.Receive, request) is { } refused)
         {
-            return Result<LedgerEntryView>.Forbidden();
-        }
-        if (request is null)
-        {
-            return Result<LedgerEntryView>.Invalid("body", "is required.");
+            return refused;
         }
         var v = new Validator();
         var lines = request.Lines ?? [];
@@ -103,14 +109,9 @@ public sealed partial class Ledger(
 
     public async Task<Result<LedgerEntryView>> TransferAsync(TransferRequest request, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!Can(actor, LedgerPermissions.Receive))
+        if (Refusal(actor, LedgerPermissions.Receive, request) is { } refused)
         {
-            return Result<LedgerEntryView>.Forbidden();
-        }
-        if (request is null)
-        {
-            return Result<LedgerEntryView>.Invalid("body", "is required.");
+            return refused;
         }
         return await AppendAsync(actor, async s =>
         {
@@ -123,14 +124,9 @@ public sealed partial class Ledger(
 
     public async Task<Result<LedgerEntryView>> DrawAsync(DrawRequest request, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!Can(actor, LedgerPermissions.Draw))
+        if (Refusal(actor, LedgerPermissions.Draw, request) is { } refused)
         {
-            return Result<LedgerEntryView>.Forbidden();
-        }
-        if (request is null)
-        {
-            return Result<LedgerEntryView>.Invalid("body", "is required.");
+            return refused;
         }
         var v = new Validator();
         var amount = LedgerInput.Amount(v, "amount", request.Amount);
@@ -155,14 +151,9 @@ public sealed partial class Ledger(
 
     public async Task<Result<LedgerEntryView>> AdministerAsync(AdministrationRequest request, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!Can(actor, LedgerPermissions.Draw))
+        if (Refusal(actor, LedgerPermissions.Draw, request) is { } refused)
         {
-            return Result<LedgerEntryView>.Forbidden();
-        }
-        if (request is null)
-        {
-            return Result<LedgerEntryView>.Invalid("body", "is required.");
+            return refused;
         }
         var v = new Validator();
         var amount = LedgerInput.Amount(v, "amount", request.Amount);
@@ -217,14 +208,9 @@ public sealed partial class Ledger(
 
     public async Task<Result<LedgerEntryView>> WasteAsync(WasteRequest request, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!Can(actor, LedgerPermissions.Draw))
+        if (Refusal(actor, LedgerPermissions.Draw, request) is { } refused)
         {
-            return Result<LedgerEntryView>.Forbidden();
-        }
-        if (request is null)
-        {
-            return Result<LedgerEntryView>.Invalid("body", "is required.");
+            return refused;
         }
         var v = new Validator();
         var amount = LedgerInput.Amount(v, "amount", request.Amount);
@@ -258,14 +244,9 @@ public sealed partial class Ledger(
 
     public async Task<Result<LedgerEntryView>> ReturnAsync(ReturnRequest request, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!Can(actor, LedgerPermissions.Dispose))
+        if (Refusal(actor, LedgerPermissions.Dispose, request) is { } refused)
         {
-            return Result<LedgerEntryView>.Forbidden();
-        }
-        if (request is null)
-        {
-            return Result<LedgerEntryView>.Invalid("body", "is required.");
+            return refused;
         }
         return await AppendAsync(actor, s => Task.FromResult(new Prepared(new RecordReturnToSupplier(
             request.ContainerIds ?? [], LedgerInput.Supplier(request.Supplier), request.ReturnedOn ?? s.Today, request.Reference ?? string.Empty, actor.UserId, request.Reason))), ct);
@@ -273,14 +254,9 @@ public sealed partial class Ledger(
 
     public async Task<Result<LedgerEntryView>> DestroyAsync(DestructionRequest request, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!Can(actor, LedgerPermissions.Dispose))
+        if (Refusal(actor, LedgerPermissions.Dispose, request) is { } refused)
         {
-            return Result<LedgerEntryView>.Forbidden();
-        }
-        if (request is null)
-        {
-            return Result<LedgerEntryView>.Invalid("body", "is required.");
+            return refused;
         }
         var needed = rules.Settings.DestructionWitnesses.Value;
         var given = request.Witnesses ?? [];
@@ -304,14 +280,9 @@ public sealed partial class Ledger(
 
     public async Task<Result<LedgerEntryView>> ReportLossAsync(LossRequest request, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!Can(actor, LedgerPermissions.ReportLoss))
+        if (Refusal(actor, LedgerPermissions.ReportLoss, request) is { } refused)
         {
-            return Result<LedgerEntryView>.Forbidden();
-        }
-        if (request is null)
-        {
-            return Result<LedgerEntryView>.Invalid("body", "is required.");
+            return refused;
         }
         var v = new Validator();
         var kind = LedgerInput.Enum<LossKind>(v, "lossKind", request.LossKind);
@@ -331,14 +302,9 @@ public sealed partial class Ledger(
 
     public async Task<Result<LedgerEntryView>> RecordLossReportAsync(long lossSequence, LossReportRequest request, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!Can(actor, LedgerPermissions.ReportLoss))
+        if (Refusal(actor, LedgerPermissions.ReportLoss, request) is { } refused)
         {
-            return Result<LedgerEntryView>.Forbidden();
-        }
-        if (request is null)
-        {
-            return Result<LedgerEntryView>.Invalid("body", "is required.");
+            return refused;
         }
         var v = new Validator();
         var report = LedgerInput.Enum<LossReportKind>(v, "report", request.Report);
@@ -352,28 +318,18 @@ public sealed partial class Ledger(
 
     public async Task<Result<LedgerEntryView>> CorrectAsync(CorrectionRequest request, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!Can(actor, LedgerPermissions.Correct))
+        if (Refusal(actor, LedgerPermissions.Correct, request) is { } refused)
         {
-            return Result<LedgerEntryView>.Forbidden();
-        }
-        if (request is null)
-        {
-            return Result<LedgerEntryView>.Invalid("body", "is required.");
+            return refused;
         }
         return await AppendAsync(actor, s => Task.FromResult(new Prepared(new RecordCorrection(request.OriginalSequence, request.Reason ?? string.Empty, actor.UserId))), ct);
     }
 
     public async Task<Result<LedgerEntryView>> CountAsync(CountRequest request, Actor actor, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!Can(actor, LedgerPermissions.Count))
+        if (Refusal(actor, LedgerPermissions.Count, request) is { } refused)
         {
-            return Result<LedgerEntryView>.Forbidden();
-        }
-        if (request is null)
-        {
-            return Result<LedgerEntryView>.Invalid("body", "is required.");
+            return refused;
         }
         var v = new Validator();
         var kind = LedgerInput.Enum<CountKind>(v, "countKind", request.CountKind);
