@@ -39,6 +39,8 @@ public static class ClinicServices
         services.AddSingleton(_ => ClinicInstruments.Load(measurement, Path.IsPathRooted(dataDirectory) ? dataDirectory : Path.Combine(contentRoot, dataDirectory)));
         services.AddSingleton<ClinicNotifier>();
         services.AddSingleton<IPatientMessenger, LoggingPatientMessenger>();
+        // The session module's settings (each with its source); the app reads the visit window from them today.
+        services.AddSingleton(KetaClinic.Domain.Sessions.SessionSettings.Default);
         services.AddSingleton<OutcomeProjector>();
         services.AddSingleton<Measurements>();
         services.AddSingleton<OutcomeQueries>();

@@ -22,6 +22,7 @@ public sealed class VitalsIntake(
     TimeProvider clock,
     ClinicSettings clinic,
     ClinicNotifier notifier,
+    KetaClinic.Domain.Sessions.SessionSettings sessions,
     ILogger<VitalsIntake> logger)
 {
     public const string VitalsRecord = "vital-signs";
@@ -82,7 +83,7 @@ public sealed class VitalsIntake(
         }
         else
         {
-            var since = now.AddHours(-12);
+            var since = now.AddHours(-sessions.PreDose.VisitWindowHours.Value);
             session = await db.TreatmentSessions.AsNoTracking()
                 .Where(s => s.ChairId == chosen.ChairId && SessionsAtChair.Contains(s.Status) && s.ScheduledStart >= since)
                 .OrderByDescending(s => s.CheckedInAt).FirstOrDefaultAsync(ct);

@@ -25,7 +25,8 @@ public sealed class Measurements(
     ClinicInstruments instruments,
     OutcomeProjector projector,
     IPatientMessenger messenger,
-    ClinicNotifier notifier)
+    ClinicNotifier notifier,
+    KetaClinic.Domain.Sessions.SessionSettings sessionSettings)
 {
     public const string ResponseRecord = "instrument-response";
     public const string LinkRecord = "patient-link";
@@ -251,7 +252,7 @@ public sealed class Measurements(
         {
             return Result<CheckInView>.NotFound($"No patient with id {patientId}.");
         }
-        var since = now.AddHours(-12);
+        var since = now.AddHours(-sessionSettings.PreDose.VisitWindowHours.Value);
         var sessions = await db.TreatmentSessions.AsNoTracking()
             .Where(s => s.PatientId == patientId && (s.Status == "scheduled" || s.Status == "checked-in") && s.ScheduledStart >= since)
             .OrderBy(s => s.ScheduledStart).Take(10).ToListAsync(ct);

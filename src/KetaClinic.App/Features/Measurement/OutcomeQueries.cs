@@ -13,7 +13,8 @@ public sealed class OutcomeQueries(
     TimeProvider clock,
     ClinicSettings clinic,
     ClinicInstruments instruments,
-    Measurements measurements)
+    Measurements measurements,
+    KetaClinic.Domain.Sessions.SessionSettings sessionSettings)
 {
     public const string OutcomesRecord = "patient-outcomes";
     public const string DashboardRecord = "outcome-dashboard";
@@ -77,7 +78,7 @@ public sealed class OutcomeQueries(
         var result = new PatientOutcomes(patientId, patientName, patient.Mrn, courseView, perInstrument, other,
             alerts.Select(a => Measurements.ToView(a, patientName, patient.Mrn)).ToList(),
             links.Select(l => Measurements.ToView(l, now)).ToList(),
-            sessions.Where(s => s.Status is "scheduled" or "checked-in" && s.ScheduledStart >= now.AddHours(-12)).Take(10).Select(ToMark).ToList());
+            sessions.Where(s => s.Status is "scheduled" or "checked-in" && s.ScheduledStart >= now.AddHours(-sessionSettings.PreDose.VisitWindowHours.Value)).Take(10).Select(ToMark).ToList());
         await audit.RecordAsync(db, actor, AuditActions.Read, OutcomesRecord, patientId.ToString(), patientId,
             new { course = course?.Id, responses = views.Count, openAlerts = alerts.Count }, ct);
         await db.SaveChangesAsync(ct);
