@@ -18,6 +18,9 @@ public sealed class RunningClinic : IAsyncLifetime
     private readonly System.Text.StringBuilder _log = new();
 
     public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>The port the app's HL7 MLLP listener uses, for tests that play a bedside monitor.</summary>
+    public int Hl7Port { get; private set; }
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -38,7 +41,9 @@ public sealed class RunningClinic : IAsyncLifetime
         start.Environment["Demo__Password"] = Password;
         start.Environment["Demo__PatientCount"] = "40";
         start.Environment["Data__Directory"] = _dataDir;
-        start.Environment["Hl7__Port"] = "0";
+        Hl7Port = FreePort();
+        start.Environment["Hl7__Port"] = Hl7Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Hl7__BindAddress"] = "127.0.0.1";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         _app = Process.Start(start) ?? throw new InvalidOperationException("could not start the app");
         _app.OutputDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
