@@ -108,8 +108,8 @@ public sealed partial class MllpServer(Hl7Settings settings, VitalsIntake intake
                         switch (e)
                         {
                             case MllpFrame frame:
-                                var result = await intake.HandleFrameAsync(frame.Payload, remote, stoppingToken);
-                                await stream.WriteAsync(Mllp.FrameMessage(result.Ack), stoppingToken);
+                                var ack = await intake.HandleFrameAsync(frame.Payload, remote, stoppingToken);
+                                await stream.WriteAsync(Mllp.FrameMessage(ack), stoppingToken);
                                 break;
                             case MllpFrameError error:
                                 await stream.WriteAsync(Mllp.FrameMessage(intake.RejectFrame(error, settings.MaxFrameBytes)), stoppingToken);

@@ -8,9 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KetaClinic.App.Hl7;
 
-/// <summary>The answer to one received frame, and what happened, for the log.</summary>
-public sealed record IntakeResult(string Ack, Hl7AckCode Code, int Stored, int Rejected, string? Problem, bool Duplicate);
-
 /// <summary>
 /// Turns one MLLP frame from a bedside monitor into stored vital signs and the ACK to send back. AA is returned
 /// only after the values and the message log are committed; AE/AR carry an ERR segment saying why. A message
@@ -32,25 +29,24 @@ public sealed class VitalsIntake(
 
     public VitalsMappingSettings Mapping { get; init; } = VitalsMappingSettings.Default;
 
-    public async Task<IntakeResult> HandleFrameAsync(ReadOnlyMemory<byte> payload, string? remoteAddress, CancellationToken ct)
+    /// <summary>Files one frame and returns the ACK to send back (its MSA says AA, AE or AR).</summary>
+    public async Task<string> HandleFrameAsync(ReadOnlyMemory<byte> payload, string? remoteAddress, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var options = new Hl7AckOptions(NewControlId(now), now);
         var parsed = Hl7Parser.Parse(payload.Span);
         if (!parsed.IsSuccess)
         {
-            await LogAsync(parsed.Header, parsed.ControlId, null, remoteAddress, "AR", parsed.Error.ToString(), 0, 0, ct);
-            var ack = Hl7Ack.ForParseFailure(parsed, options);
-            return new IntakeResult(ack, AckCodeOf(ack), 0, 0, parsed.Error.ToString(), false);
+            await LogRejectedAsync(parsed.Header, parsed.ControlId, remoteAddress, parsed.Error.ToString(), ct);
+            return Hl7Ack.ForParseFailure(parsed, options);
         }
         var message = parsed.Message;
         var header = message.Header;
         var mapped = OruVitalsMapper.Map(message, Mapping, clinic.Zone, now);
         if (mapped.Failure is { } failure)
         {
-            await LogAsync(header, header.ControlId, null, remoteAddress, "AR", failure.ToString(), 0, 0, ct);
-            var ack = Hl7Ack.ForError(header, failure, options);
-            return new IntakeResult(ack, AckCodeOf(ack), 0, 0, failure.ToString(), false);
+            await LogRejectedAsync(header, header.ControlId, remoteAddress, failure.ToString(), ct);
+            return Hl7Ack.ForError(header, failure, options);
         }
 
         var warnings = mapped.Rejected.Where(r => r.Reason != ObservationRejectionReason.NotAVitalSign).Select(r => r.ToAckWarning()).ToList();
@@ -67,7 +63,7 @@ public sealed class VitalsIntake(
             var again = previous.AckCode == "AA"
                 ? Hl7Ack.Accept(header, options, warnings)
                 : Hl7Ack.ForError(header, new Hl7Error(Hl7ErrorCode.DuplicateKeyIdentifier, $"Message {header.ControlId} was received before and answered {previous.AckCode}: {previous.Error}"), options);
-            return new IntakeResult(again, AckCodeOf(again), 0, 0, null, true);
+            return again;
         }
 
         var device = mapped.Accepted.Select(o => o.Device).FirstOrDefault() ?? DeviceFrom(message);
@@ -110,7 +106,7 @@ public sealed class VitalsIntake(
             LogRefused(logger, header.ControlId, refusal.Message);
             // AE, not AR: the message was fine; this clinic cannot file it (unknown monitor, no session, other patient).
             var ae = Hl7Ack.Build(Hl7AckCode.ApplicationError, header, [refusal], options);
-            return new IntakeResult(ae, AckCodeOf(ae), 0, log.ObservationsRejected, refusal.Message, false);
+            return ae;
         }
 
         foreach (var o in mapped.Accepted)
@@ -143,7 +139,7 @@ public sealed class VitalsIntake(
         await tx.CommitAsync(ct);
         await notifier.PublishAsync(new ClinicChange(ClinicNotifier.VitalsChanged, session.PatientId));
         var aa = Hl7Ack.Accept(header, options, warnings);
-        return new IntakeResult(aa, Hl7AckCode.ApplicationAccept, mapped.Accepted.Count, warnings.Count, null, false);
+        return aa;
     }
 
     /// <summary>The ACK for a frame the decoder could not deliver (too large, broken end block).</summary>
@@ -185,14 +181,13 @@ public sealed class VitalsIntake(
         return new DeviceIdentity(Text(message.Header.SendingApplication), Text(message.Header.SendingFacility), null, null);
     }
 
-    private async Task LogAsync(Hl7Header? header, string? controlId, string? deviceKey, string? remoteAddress, string ackCode, string error, int stored, int rejected, CancellationToken ct)
+    /// <summary>Logs a message answered AR before anything was read from it.</summary>
+    private async Task LogRejectedAsync(Hl7Header? header, string? controlId, string? remoteAddress, string error, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var log = NewLog(header, controlId ?? "", deviceKey, remoteAddress, clock.GetUtcNow());
-        log.AckCode = ackCode;
+        var log = NewLog(header, controlId ?? "", null, remoteAddress, clock.GetUtcNow());
+        log.AckCode = "AR";
         log.Error = Truncate(error, 500);
-        log.ObservationsStored = stored;
-        log.ObservationsRejected = rejected;
         // A rejected message is logged under a fresh id: a resend of an unreadable message must be refused again.
         log.ControlId = Truncate($"{log.ControlId}#rejected-{log.Id:N}", 199);
         db.Hl7InboundMessages.Add(log);
@@ -217,17 +212,6 @@ public sealed class VitalsIntake(
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 
     private static string NewControlId(DateTimeOffset now) => "KC" + now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static Hl7AckCode AckCodeOf(string ack)
-    {
-        var msa = ack.Split('\r').FirstOrDefault(s => s.StartsWith("MSA|", StringComparison.Ordinal)) ?? "";
-        return msa.Length > 6 ? msa[4..6] switch
-        {
-            "AA" => Hl7AckCode.ApplicationAccept,
-            "AE" => Hl7AckCode.ApplicationError,
-            _ => Hl7AckCode.ApplicationReject,
-        } : Hl7AckCode.ApplicationReject;
-    }
 
     private static void LogRefused(ILogger logger, string controlId, string reason) =>
         logger.LogWarning("HL7 message {ControlId} not stored: {Reason}", controlId, reason);

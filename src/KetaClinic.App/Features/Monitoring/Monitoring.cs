@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KetaClinic.App.Features.Monitoring;
 
-public sealed record MonitorView(Guid Id, string DeviceKey, Guid ChairId, string ChairName, string? Description, bool IsActive, DateTimeOffset? LastMessageAt, string? LastAck);
+public sealed record MonitorView(Guid Id, string DeviceKey, Guid ChairId, string ChairName, string? Description, bool IsActive, DateTimeOffset? LastMessageAt);
 
 public sealed record RegisterMonitorRequest(string? DeviceKey, Guid? ChairId, string? Description);
 
@@ -46,7 +46,7 @@ public sealed class MonitoringService(
         return Result<IReadOnlyList<MonitorView>>.Ok(devices.OrderBy(x => x.Name, StringComparer.Ordinal).Select(x =>
         {
             var seen = last.Find(l => l.Key == x.d.DeviceKey);
-            return new MonitorView(x.d.Id, x.d.DeviceKey, x.d.ChairId, x.Name, x.d.Description, x.d.IsActive, seen?.At, null);
+            return new MonitorView(x.d.Id, x.d.DeviceKey, x.d.ChairId, x.Name, x.d.Description, x.d.IsActive, seen?.At);
         }).ToList());
     }
 
@@ -88,7 +88,7 @@ public sealed class MonitoringService(
         await audit.RecordAsync(db, actor, AuditActions.Create, DeviceRecord, device.Id.ToString(), null, new { device.DeviceKey, chair = chair.Name }, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return Result<MonitorView>.Ok(new MonitorView(device.Id, device.DeviceKey, chair.Id, chair.Name, description, true, null, null));
+        return Result<MonitorView>.Ok(new MonitorView(device.Id, device.DeviceKey, chair.Id, chair.Name, description, true, null));
     }
 
     public async Task<Result<MonitorView>> DeactivateAsync(Guid id, Actor actor, CancellationToken ct)
@@ -116,7 +116,7 @@ public sealed class MonitoringService(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         var chair = await db.Chairs.AsNoTracking().SingleAsync(c => c.Id == device.ChairId, ct);
-        return Result<MonitorView>.Ok(new MonitorView(device.Id, device.DeviceKey, chair.Id, chair.Name, device.Description, false, null, null));
+        return Result<MonitorView>.Ok(new MonitorView(device.Id, device.DeviceKey, chair.Id, chair.Name, device.Description, false, null));
     }
 
     public async Task<Result<IReadOnlyList<InboundMessageView>>> MessageLogAsync(string? ackCode, string? deviceKey, int take, Actor actor, CancellationToken ct)
