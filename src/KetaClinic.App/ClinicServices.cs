@@ -41,6 +41,8 @@ public static class ClinicServices
         services.AddSingleton<IPatientMessenger, LoggingPatientMessenger>();
         // The session module's settings (each with its source); the app reads the visit window from them today.
         services.AddSingleton(KetaClinic.Domain.Sessions.SessionSettings.Default);
+        services.AddSingleton(KetaClinic.Domain.Protocols.ProtocolLibrary.Default);
+        services.AddSingleton<KetaClinic.App.Features.Plans.IPlannedDoses, KetaClinic.App.Features.Plans.ProtocolDefaultDoses>();
         services.AddSingleton<OutcomeProjector>();
         services.AddSingleton<Measurements>();
         services.AddSingleton<OutcomeQueries>();
