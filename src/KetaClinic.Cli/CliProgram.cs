@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KetaClinic.App;
 using KetaClinic.Cli.Clinical;
+using KetaClinic.Cli.Monitors;
 using KetaClinic.App.Data;
 using KetaClinic.App.Demo;
 using KetaClinic.App.Features.ControlledSubstances;
@@ -37,6 +38,15 @@ public static class CliProgram
                                                       Thase-Rush stage, from JSON on standard input.
           (Input formats: README.md, "Command-line tools".)
 
+        Monitor simulator (no database; one JSON summary; exit 1 when a message got no ACK after every resend):
+          monitor simulate --host H --port P --monitors N --rate R [--duration S] [--count M]
+                           [--device-prefix X] [--first K] [--scenario normal|hypertension|desaturation]
+                           [--ack-timeout MS] [--max-attempts A]
+                                                      N monitors (equipment X<K>, X<K+1>... in OBX-18; default
+                                                      DEMO-MON-1...) send ORU^R01 vitals at R messages/s in all
+                                                      (0: as fast as ACKs return), resend on a lost ACK, and
+                                                      report AA/AE/AR counts and ACK latency.
+
         Administration commands:
           admin create --email EMAIL --name "NAME"   Create an administrator; the password is read from standard input.
           audit verify                                Recompute the audit log's hash chain and report the first broken link.
@@ -53,7 +63,11 @@ public static class CliProgram
         RunAsync(args, stdin, stdout, stderr, TimeProvider.System);
 
     /// <param name="clock">Gives "today" to <c>evaluate</c> when the input has no evaluatedOn.</param>
-    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, TimeProvider clock)
+    public static Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, TimeProvider clock) =>
+        RunAsync(args, stdin, stdout, stderr, clock, CancellationToken.None);
+
+    /// <param name="ct">Stops a long-running command (the monitor simulator) early; it still prints its summary.</param>
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdin);
@@ -65,6 +79,10 @@ public static class CliProgram
         if (args.Length > 0 && ClinicalCommands.Handles(args[0]))
         {
             return await ClinicalCommands.RunAsync(args, stdin, stdout, clock);
+        }
+        if (args.Length > 0 && MonitorCommands.Handles(args[0]))
+        {
+            return await MonitorCommands.RunAsync(args, stdout, clock, ct);
         }
 
         var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();

@@ -4,6 +4,7 @@ using KetaClinic.App.Data;
 using KetaClinic.App.Demo;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KetaClinic.App.Tests.Infrastructure;
 
 /// <summary>The real app (Program) on a real database, with a small demo clinic seeded.</summary>
-public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 12, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+/// <param name="services">Changes to the app's services after its own registrations (e.g. a database interceptor).</param>
+public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 12, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public const string Password = "Test-Password-2026";
 
@@ -38,6 +40,10 @@ public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 1
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
+        }
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 

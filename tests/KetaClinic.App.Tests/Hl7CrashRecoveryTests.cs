@@ -1,0 +1,91 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using KetaClinic.App.Data;
+using KetaClinic.App.Tests.Infrastructure;
+using KetaClinic.Cli.Monitors;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KetaClinic.App.Tests;
+
+/// <summary>
+/// "AA only after commit", tested by stopping the app between receiving a message and committing it: the monitor
+/// gets no ACK, sends again to the restarted app on the same database, gets AA, and the values are stored once.
+/// </summary>
+public abstract class Hl7CrashRecoveryTests(Provider provider)
+{
+    /// <summary>Holds the commit of the transaction that files a message from one device until the app stops.</summary>
+    private sealed class CommitGate(string deviceKey) : DbTransactionInterceptor
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            var filing = eventData.Context?.ChangeTracker.Entries<Hl7InboundMessage>().Any(e => e.Entity.DeviceKey == deviceKey && e.Entity.AckCode == "AA") ?? false;
+            if (filing && Reached.TrySetResult())
+            {
+                // The app is "killed" here: it stops while this commit waits, so the transaction is rolled back.
+                await Task.Delay(TimeSpan.FromMinutes(2), cancellationToken);
+            }
+            return result;
+        }
+    }
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    [Fact]
+    public async Task A_message_whose_commit_was_cut_off_by_a_crash_is_resent_acknowledged_AA_and_stored_once()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var port = FreePort();
+        var settings = new Dictionary<string, string> { ["Hl7:Port"] = port.ToString(CultureInfo.InvariantCulture), ["Hl7:IdleTimeoutSeconds"] = "60" };
+        var prefix = "CRASH" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant() + "-";
+        var equipment = prefix + "1";
+        var gate = new CommitGate("equipment:" + equipment);
+        var first = new ClinicAppFactory(database, demoPatients: 2, settings, services => services.ConfigureDbContext<ClinicDbContext>(o => o.AddInterceptors(gate)));
+        Guid sessionId;
+        try
+        {
+            _ = first.Server;
+            sessionId = await MonitoredChairs.AddAsync(first, equipment);
+        }
+        catch
+        {
+            await first.DisposeAsync();
+            throw;
+        }
+
+        // The monitor: one message, waiting up to 3 s for each ACK and sending again on a new connection when none comes.
+        var monitor = new MonitorSimulator(new SimulationOptions("127.0.0.1", port, 1, 0, null, 1, prefix, AckTimeout: TimeSpan.FromSeconds(3), MaxAttempts: 200), TimeProvider.System);
+        var sending = monitor.RunAsync(CancellationToken.None);
+        await gate.Reached.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        await first.DisposeAsync();
+
+        await using var second = new ClinicAppFactory(database, demoPatients: 2, settings);
+        _ = second.Server;
+        var summary = await sending.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(1, summary.Sent);
+        Assert.Equal(1, summary.Aa);
+        Assert.True(summary.Resends >= 1, "the monitor got no ACK from the stopped app and sent again");
+        await using var db = second.NewDbContext();
+        var logs = await db.Hl7InboundMessages.Where(m => m.DeviceKey == "equipment:" + equipment).ToListAsync();
+        Assert.Equal("AA", Assert.Single(logs).AckCode);
+        Assert.Equal(5, await db.VitalSigns.CountAsync(v => v.SessionId == sessionId));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.RecordType == "vital-signs" && a.RecordId == logs[0].Id.ToString()));
+    }
+}
+
+public sealed class Hl7CrashRecoveryTests_Sqlite() : Hl7CrashRecoveryTests(Provider.Sqlite);
+
+public sealed class Hl7CrashRecoveryTests_Postgres() : Hl7CrashRecoveryTests(Provider.PostgreSql);
