@@ -15,6 +15,9 @@ public static class AuditActions
     public const string LoginFailed = "login-failed";
 }
 
+/// <summary>One audit entry to append with <see cref="AuditTrail.RecordManyAsync"/>.</summary>
+public sealed record AuditRecord(Actor Actor, string Action, string RecordType, string? RecordId, Guid? PatientId, object? Details);
+
 /// <summary>
 /// Appends hash-chained audit entries inside the caller's transaction, so an entry exists exactly when the
 /// change (or read) it records does.
@@ -33,51 +36,73 @@ public sealed class AuditTrail(TimeProvider clock)
         return tx;
     }
 
-    public async Task RecordAsync(ClinicDbContext db, Actor actor, string action, string recordType, string? recordId, Guid? patientId, object? details, CancellationToken ct)
+    public Task RecordAsync(ClinicDbContext db, Actor actor, string action, string recordType, string? recordId, Guid? patientId, object? details, CancellationToken ct) =>
+        RecordManyAsync(db, [new AuditRecord(actor, action, recordType, recordId, patientId, details)], ct);
+
+    /// <summary>
+    /// Appends entries in the given order with one read and one update of the chain head, for writers that file
+    /// many records in one transaction (the HL7 intake's group commit).
+    /// </summary>
+    public async Task RecordManyAsync(ClinicDbContext db, IReadOnlyList<AuditRecord> records, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(records);
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("An audit entry must be written in the same transaction as what it records: call AuditTrail.BeginAsync first.");
         }
-        var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
-        var facts = new AuditFacts(
-            head.LastSequence + 1,
-            // Stored at tick precision on SQLite and microseconds on PostgreSQL: round so the hash survives the round trip.
-            TruncateToMicroseconds(clock.GetUtcNow()),
-            actor.UserId,
-            actor.UserName,
-            actor.RolesText,
-            action,
-            recordType,
-            recordId,
-            patientId,
-            actor.RemoteAddress,
-            details switch
-            {
-                null => null,
-                string s => s,
-                _ => JsonSerializer.Serialize(details, DetailsJson),
-            });
-        var hash = AuditChain.ComputeHash(head.LastHash, facts);
-        db.AuditEntries.Add(new AuditEntry
+        if (records.Count == 0)
         {
-            Sequence = facts.Sequence,
-            OccurredAt = facts.OccurredAt,
-            UserId = facts.UserId,
-            UserName = facts.UserName,
-            Roles = facts.Roles,
-            Action = facts.Action,
-            RecordType = facts.RecordType,
-            RecordId = facts.RecordId,
-            PatientId = facts.PatientId,
-            RemoteAddress = facts.RemoteAddress,
-            Details = facts.Details,
-            PreviousHash = head.LastHash,
-            Hash = hash,
-        });
-        await db.Database.ExecuteSqlAsync($"UPDATE audit_chain_heads SET last_sequence = {facts.Sequence}, last_hash = {hash} WHERE id = 1", ct);
+            return;
+        }
+        var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
+        var sequence = head.LastSequence;
+        var previousHash = head.LastHash;
+        // Stored at tick precision on SQLite and microseconds on PostgreSQL: round so the hash survives the round trip.
+        var occurredAt = TruncateToMicroseconds(clock.GetUtcNow());
+        foreach (var record in records)
+        {
+            ArgumentNullException.ThrowIfNull(record);
+            var actor = record.Actor;
+            ArgumentNullException.ThrowIfNull(actor);
+            sequence++;
+            var facts = new AuditFacts(
+                sequence,
+                occurredAt,
+                actor.UserId,
+                actor.UserName,
+                actor.RolesText,
+                record.Action,
+                record.RecordType,
+                record.RecordId,
+                record.PatientId,
+                actor.RemoteAddress,
+                record.Details switch
+                {
+                    null => null,
+                    string s => s,
+                    var d => JsonSerializer.Serialize(d, DetailsJson),
+                });
+            var hash = AuditChain.ComputeHash(previousHash, facts);
+            db.AuditEntries.Add(new AuditEntry
+            {
+                Sequence = facts.Sequence,
+                OccurredAt = facts.OccurredAt,
+                UserId = facts.UserId,
+                UserName = facts.UserName,
+                Roles = facts.Roles,
+                Action = facts.Action,
+                RecordType = facts.RecordType,
+                RecordId = facts.RecordId,
+                PatientId = facts.PatientId,
+                RemoteAddress = facts.RemoteAddress,
+                Details = facts.Details,
+                PreviousHash = previousHash,
+                Hash = hash,
+            });
+            previousHash = hash;
+        }
+        await db.Database.ExecuteSqlAsync($"UPDATE audit_chain_heads SET last_sequence = {sequence}, last_hash = {previousHash} WHERE id = 1", ct);
     }
 
     public static DateTimeOffset TruncateToMicroseconds(DateTimeOffset t) =>

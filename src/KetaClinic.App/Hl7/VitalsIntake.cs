@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Text;
+using System.Threading.Channels;
 using KetaClinic.App.Data;
 using KetaClinic.App.Realtime;
 using KetaClinic.App.Security;
@@ -13,6 +15,13 @@ namespace KetaClinic.App.Hl7;
 /// only after the values and the message log are committed; AE/AR carry an ERR segment saying why. A message
 /// whose sender and control id were seen before is acknowledged again but stored once.
 /// </summary>
+/// <remarks>
+/// Group commit: frames are parsed and mapped on their connections, then one writer files every message waiting
+/// at that moment in a single transaction (one read of the monitors and sessions, one audit chain update, one
+/// commit) and only then releases their ACKs. Each monitor has one message in flight, so a batch holds at most one
+/// message per connection, and a lone message is filed at once. If a batch fails, its messages are filed one by
+/// one so that one bad message cannot cost the others their ACK.
+/// </remarks>
 public sealed class VitalsIntake(
     IDbContextFactory<ClinicDbContext> dbFactory,
     AuditTrail audit,
@@ -20,14 +29,29 @@ public sealed class VitalsIntake(
     ClinicSettings clinic,
     ClinicNotifier notifier,
     KetaClinic.Domain.Sessions.SessionSettings sessions,
-    ILogger<VitalsIntake> logger)
+    ILogger<VitalsIntake> logger) : IAsyncDisposable, IDisposable
 {
     public const string VitalsRecord = "vital-signs";
+
+    /// <summary>Most messages filed in one transaction.</summary>
+    private const int MaxBatch = 512;
 
     /// <summary>Session states in which a patient is at the chair and monitored.</summary>
     public static readonly IReadOnlyList<string> SessionsAtChair = ["checked-in", "pre-dose-checks-passed", "dosing", "monitoring", "recovery"];
 
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _startLock = new();
+    private Task? _writer;
+    private int _disposed;
+
     public VitalsMappingSettings Mapping { get; init; } = VitalsMappingSettings.Default;
+
+    /// <summary>A mapped message waiting for the writer, and the ACK it gets once its batch is committed.</summary>
+    private sealed record Pending(Hl7Message Message, OruVitalsResult Mapped, IReadOnlyList<Hl7Error> Warnings, string? RemoteAddress, DateTimeOffset ReceivedAt, Hl7AckOptions AckOptions)
+    {
+        public TaskCompletionSource<string> Ack { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     /// <summary>Files one frame and returns the ACK to send back (its MSA says AA, AE or AR).</summary>
     public async Task<string> HandleFrameAsync(ReadOnlyMemory<byte> payload, string? remoteAddress, CancellationToken ct)
@@ -50,96 +74,240 @@ public sealed class VitalsIntake(
         }
 
         var warnings = mapped.Rejected.Where(r => r.Reason != ObservationRejectionReason.NotAVitalSign).Select(r => r.ToAckWarning()).ToList();
+        var pending = new Pending(message, mapped, warnings, remoteAddress, now, options);
+        StartWriter();
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(VitalsIntake), "The intake is shutting down.");
+        }
+        // Cancelled (the app stops): no ACK is sent, so the monitor sends again; the message is stored at most once.
+        return await pending.Ack.Task.WaitAsync(ct);
+    }
+
+    private void StartWriter()
+    {
+        if (Volatile.Read(ref _writer) is not null)
+        {
+            return;
+        }
+        lock (_startLock)
+        {
+            _writer ??= Task.Run(WriteLoopAsync);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Pending>(MaxBatch);
+        try
+        {
+            while (await reader.WaitToReadAsync(_stopping.Token))
+            {
+                while (batch.Count < MaxBatch && reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+                await FileBatchAsync(batch, _stopping.Token);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopping: whatever was not committed is not acknowledged.
+            foreach (var p in batch)
+            {
+                p.Ack.TrySetCanceled(_stopping.Token);
+            }
+            while (reader.TryRead(out var left))
+            {
+                left.Ack.TrySetCanceled(_stopping.Token);
+            }
+        }
+    }
+
+    private async Task FileBatchAsync(List<Pending> batch, CancellationToken ct)
+    {
+        try
+        {
+            var outcomes = await FileAsync(batch, ct);
+            foreach (var (pending, ack) in outcomes)
+            {
+                pending.Ack.TrySetResult(ack);
+            }
+        }
+        catch (Exception ex) when (batch.Count > 1 && ex is DbException or DbUpdateException or InvalidOperationException)
+        {
+            LogBatchFailed(logger, batch.Count, ex.Message);
+            foreach (var p in batch)
+            {
+                await FileBatchAsync([p], ct);
+            }
+        }
+        catch (Exception ex) when (ex is DbException or DbUpdateException or InvalidOperationException)
+        {
+            // The connection gets no ACK and drops; the monitor sends again.
+            batch[0].Ack.TrySetException(ex);
+        }
+    }
+
+    /// <summary>Files a batch in one transaction; the ACKs are released by the caller only after the commit.</summary>
+    private async Task<List<(Pending Pending, string Ack)>> FileAsync(List<Pending> batch, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
-        var sender = Designator(header.SendingApplication);
-        var facility = Designator(header.SendingFacility);
-        var previous = await db.Hl7InboundMessages.AsNoTracking()
-            .SingleOrDefaultAsync(m => m.SendingApplication == sender && m.SendingFacility == facility && m.ControlId == header.ControlId, ct);
-        if (previous is not null)
+
+        var controlIds = batch.Select(p => Truncate(p.Message.Header.ControlId, 199)).Distinct().ToList();
+        var answered = (await db.Hl7InboundMessages.AsNoTracking()
+                .Where(m => controlIds.Contains(m.ControlId))
+                .Select(m => new { m.SendingApplication, m.SendingFacility, m.ControlId, m.AckCode, m.Error })
+                .ToListAsync(ct))
+            .ToDictionary(m => (m.SendingApplication, m.SendingFacility, m.ControlId), m => (m.AckCode, m.Error));
+
+        var keysOf = batch.Select(p => DeviceKeys(p.Mapped.Accepted.Select(o => o.Device).FirstOrDefault() ?? DeviceFrom(p.Message))).ToList();
+        var allKeys = keysOf.SelectMany(k => k).Distinct().ToList();
+        var monitors = await db.MonitorDevices.AsNoTracking().Where(d => d.IsActive && allKeys.Contains(d.DeviceKey)).ToListAsync(ct);
+        var chairIds = monitors.Select(m => (Guid?)m.ChairId).Distinct().ToList();
+        var earliest = batch.Min(p => p.ReceivedAt).AddHours(-sessions.PreDose.VisitWindowHours.Value);
+        var atChairs = chairIds.Count == 0 ? [] : await db.TreatmentSessions.AsNoTracking()
+            .Where(s => chairIds.Contains(s.ChairId) && SessionsAtChair.Contains(s.Status) && s.ScheduledStart >= earliest)
+            .ToListAsync(ct);
+        var mrns = new Dictionary<Guid, string>();
+        if (batch.Any(p => ReportedPatient(p) is not null) && atChairs.Count > 0)
         {
-            // The monitor did not get our ACK and sent again: the first answer stands, nothing is stored twice.
-            await tx.RollbackAsync(ct);
-            var again = previous.AckCode == "AA"
-                ? Hl7Ack.Accept(header, options, warnings)
-                : Hl7Ack.ForError(header, new Hl7Error(Hl7ErrorCode.DuplicateKeyIdentifier, $"Message {header.ControlId} was received before and answered {previous.AckCode}: {previous.Error}"), options);
-            return again;
+            var patientIds = atChairs.Select(s => s.PatientId).Distinct().ToList();
+            mrns = await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Mrn, ct);
         }
 
-        var device = mapped.Accepted.Select(o => o.Device).FirstOrDefault() ?? DeviceFrom(message);
-        var keys = DeviceKeys(device);
-        var monitor = await db.MonitorDevices.AsNoTracking().Where(d => d.IsActive && keys.Contains(d.DeviceKey)).ToListAsync(ct);
-        var chosen = keys.Select(k => monitor.Find(m => m.DeviceKey == k)).FirstOrDefault(m => m is not null);
-        Hl7Error? refusal = null;
-        TreatmentSession? session = null;
-        if (chosen is null)
+        var outcomes = new List<(Pending, string)>(batch.Count);
+        var records = new List<AuditRecord>();
+        var refused = new List<(string ControlId, string Reason)>();
+        var changed = new HashSet<Guid>();
+        for (var i = 0; i < batch.Count; i++)
         {
-            refusal = new Hl7Error(Hl7ErrorCode.UnknownKeyIdentifier,
-                $"Monitor not registered: none of {string.Join(", ", keys.DefaultIfEmpty("(no device identity in MSH-3/4, OBX-18 or PV1-3)"))} is mapped to a chair.");
-        }
-        else
-        {
-            var since = now.AddHours(-sessions.PreDose.VisitWindowHours.Value);
-            session = await db.TreatmentSessions.AsNoTracking()
-                .Where(s => s.ChairId == chosen.ChairId && SessionsAtChair.Contains(s.Status) && s.ScheduledStart >= since)
-                .OrderByDescending(s => s.CheckedInAt).FirstOrDefaultAsync(ct);
-            if (session is null)
+            var p = batch[i];
+            var header = p.Message.Header;
+            var sender = Designator(header.SendingApplication);
+            var facility = Designator(header.SendingFacility);
+            if (answered.TryGetValue((Truncate(sender, 227), Truncate(facility, 227), Truncate(header.ControlId, 199)), out var previous))
             {
-                refusal = new Hl7Error(Hl7ErrorCode.UnknownKeyIdentifier, "No treatment session is in progress at this monitor's chair; values not stored.");
+                // The monitor did not get our ACK and sent again: the first answer stands, nothing is stored twice.
+                outcomes.Add((p, previous.AckCode == "AA"
+                    ? Hl7Ack.Accept(header, p.AckOptions, p.Warnings)
+                    : Hl7Ack.ForError(header, new Hl7Error(Hl7ErrorCode.DuplicateKeyIdentifier, $"Message {header.ControlId} was received before and answered {previous.AckCode}: {previous.Error}"), p.AckOptions)));
+                continue;
             }
-            else if (mapped.Accepted.Select(o => o.ReportedPatientId).FirstOrDefault(p => p is not null) is { } reported
-                && !string.Equals(reported.Split('^')[0], await db.Patients.Where(p => p.Id == session.PatientId).Select(p => p.Mrn).SingleAsync(ct), StringComparison.OrdinalIgnoreCase))
+
+            var keys = keysOf[i];
+            var chosen = keys.Select(k => monitors.Find(m => m.DeviceKey == k)).FirstOrDefault(m => m is not null);
+            Hl7Error? refusal = null;
+            TreatmentSession? session = null;
+            if (chosen is null)
             {
-                refusal = new Hl7Error(Hl7ErrorCode.UnknownKeyIdentifier, "PID-3 names a different patient than the one in session at this chair; values not stored.", new Hl7Location("PID", 2, 3));
+                refusal = new Hl7Error(Hl7ErrorCode.UnknownKeyIdentifier,
+                    $"Monitor not registered: none of {string.Join(", ", keys.DefaultIfEmpty("(no device identity in MSH-3/4, OBX-18 or PV1-3)"))} is mapped to a chair.");
             }
-        }
-
-        var log = NewLog(header, header.ControlId, chosen?.DeviceKey ?? (keys.Count > 0 ? keys[0] : null), remoteAddress, now);
-        db.Hl7InboundMessages.Add(log);
-        if (refusal is not null)
-        {
-            log.AckCode = "AE";
-            log.Error = Truncate(refusal.ToString(), 500);
-            log.ObservationsRejected = mapped.Accepted.Count + mapped.Rejected.Count;
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            LogRefused(logger, header.ControlId, refusal.Message);
-            // AE, not AR: the message was fine; this clinic cannot file it (unknown monitor, no session, other patient).
-            var ae = Hl7Ack.Build(Hl7AckCode.ApplicationError, header, [refusal], options);
-            return ae;
-        }
-
-        foreach (var o in mapped.Accepted)
-        {
-            db.VitalSigns.Add(new VitalSignRecord
+            else
             {
-                Id = Guid.CreateVersion7(now),
-                PatientId = session!.PatientId,
-                SessionId = session.Id,
-                ChairId = chosen!.ChairId,
-                Kind = VitalCodes.Code(o.Kind),
-                Value = o.Value.Amount,
-                Unit = VitalCodes.Ucum(o.Value.Unit),
-                ObservedAt = AuditTrail.TruncateToMicroseconds(o.ObservedAt.ToUniversalTime()),
-                Source = "monitor",
-                DeviceKey = chosen.DeviceKey,
-                InboundMessageId = log.Id,
-                ResultStatus = o.ResultStatus,
-                RecordedAt = AuditTrail.TruncateToMicroseconds(now),
-                RecordedBy = $"hl7:{chosen.DeviceKey}",
-            });
+                var since = p.ReceivedAt.AddHours(-sessions.PreDose.VisitWindowHours.Value);
+                session = atChairs.Where(s => s.ChairId == chosen.ChairId && s.ScheduledStart >= since).OrderByDescending(s => s.CheckedInAt).FirstOrDefault();
+                if (session is null)
+                {
+                    refusal = new Hl7Error(Hl7ErrorCode.UnknownKeyIdentifier, "No treatment session is in progress at this monitor's chair; values not stored.");
+                }
+                else if (ReportedPatient(p) is { } reported
+                    && !string.Equals(reported.Split('^')[0], mrns.GetValueOrDefault(session.PatientId), StringComparison.OrdinalIgnoreCase))
+                {
+                    refusal = new Hl7Error(Hl7ErrorCode.UnknownKeyIdentifier, "PID-3 names a different patient than the one in session at this chair; values not stored.", new Hl7Location("PID", 2, 3));
+                }
+            }
+
+            var log = NewLog(header, header.ControlId, chosen?.DeviceKey ?? (keys.Count > 0 ? keys[0] : null), p.RemoteAddress, p.ReceivedAt);
+            db.Hl7InboundMessages.Add(log);
+            answered[(log.SendingApplication, log.SendingFacility, log.ControlId)] = (refusal is null ? "AA" : "AE", refusal is null ? null : Truncate(refusal.ToString(), 500));
+            if (refusal is not null)
+            {
+                log.AckCode = "AE";
+                log.Error = Truncate(refusal.ToString(), 500);
+                log.ObservationsRejected = p.Mapped.Accepted.Count + p.Mapped.Rejected.Count;
+                refused.Add((header.ControlId, refusal.Message));
+                // AE, not AR: the message was fine; this clinic cannot file it (unknown monitor, no session, other patient).
+                outcomes.Add((p, Hl7Ack.Build(Hl7AckCode.ApplicationError, header, [refusal], p.AckOptions)));
+                continue;
+            }
+
+            foreach (var o in p.Mapped.Accepted)
+            {
+                db.VitalSigns.Add(new VitalSignRecord
+                {
+                    Id = Guid.CreateVersion7(p.ReceivedAt),
+                    PatientId = session!.PatientId,
+                    SessionId = session.Id,
+                    ChairId = chosen!.ChairId,
+                    Kind = VitalCodes.Code(o.Kind),
+                    Value = o.Value.Amount,
+                    Unit = VitalCodes.Ucum(o.Value.Unit),
+                    ObservedAt = AuditTrail.TruncateToMicroseconds(o.ObservedAt.ToUniversalTime()),
+                    Source = "monitor",
+                    DeviceKey = chosen.DeviceKey,
+                    InboundMessageId = log.Id,
+                    ResultStatus = o.ResultStatus,
+                    RecordedAt = AuditTrail.TruncateToMicroseconds(p.ReceivedAt),
+                    RecordedBy = $"hl7:{chosen.DeviceKey}",
+                });
+            }
+            log.AckCode = "AA";
+            log.ObservationsStored = p.Mapped.Accepted.Count;
+            log.ObservationsRejected = p.Warnings.Count;
+            var actor = new Actor($"hl7:{chosen!.DeviceKey}", chosen.Description ?? chosen.DeviceKey, ["Device"], p.RemoteAddress);
+            records.Add(new AuditRecord(actor, AuditActions.Create, VitalsRecord, log.Id.ToString(), session!.PatientId,
+                new { session = session.Id, controlId = header.ControlId, stored = p.Mapped.Accepted.Count, rejected = p.Warnings.Count }));
+            changed.Add(session.PatientId);
+            outcomes.Add((p, Hl7Ack.Accept(header, p.AckOptions, p.Warnings)));
         }
-        log.AckCode = "AA";
-        log.ObservationsStored = mapped.Accepted.Count;
-        log.ObservationsRejected = warnings.Count;
-        var actor = new Actor($"hl7:{chosen!.DeviceKey}", chosen.Description ?? chosen.DeviceKey, ["Device"], remoteAddress);
-        await audit.RecordAsync(db, actor, AuditActions.Create, VitalsRecord, log.Id.ToString(), session!.PatientId,
-            new { session = session.Id, controlId = header.ControlId, stored = mapped.Accepted.Count, rejected = warnings.Count }, ct);
+
+        await audit.RecordManyAsync(db, records, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        await notifier.PublishAsync(new ClinicChange(ClinicNotifier.VitalsChanged, session.PatientId));
-        var aa = Hl7Ack.Accept(header, options, warnings);
-        return aa;
+        foreach (var (controlId, reason) in refused)
+        {
+            LogRefused(logger, controlId, reason);
+        }
+        foreach (var patientId in changed)
+        {
+            await notifier.PublishAsync(new ClinicChange(ClinicNotifier.VitalsChanged, patientId));
+        }
+        return outcomes;
+    }
+
+    private static string? ReportedPatient(Pending p) => p.Mapped.Accepted.Select(o => o.ReportedPatientId).FirstOrDefault(id => id is not null);
+
+    /// <summary>Stops the writer: a batch not yet committed is rolled back and its messages get no ACK.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        if (_writer is { } writer)
+        {
+            await writer;
+        }
+        _stopping.Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        _queue.Writer.TryComplete();
+        _stopping.Cancel();
+        _writer?.Wait(TimeSpan.FromSeconds(30));
+        _stopping.Dispose();
     }
 
     /// <summary>The ACK for a frame the decoder could not deliver (too large, broken end block).</summary>
@@ -215,6 +383,9 @@ public sealed class VitalsIntake(
 
     private static void LogRefused(ILogger logger, string controlId, string reason) =>
         logger.LogWarning("HL7 message {ControlId} not stored: {Reason}", controlId, reason);
+
+    private static void LogBatchFailed(ILogger logger, int count, string reason) =>
+        logger.LogWarning("HL7 batch of {Count} messages failed ({Reason}); filing them one by one", count, reason);
 }
 
 /// <summary>How vital kinds and units are written in storage and the API.</summary>
