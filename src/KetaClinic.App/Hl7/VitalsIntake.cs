@@ -157,9 +157,14 @@ public sealed class VitalsIntake(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
 
+        // Nothing read here is changed, and everything added is new: change detection would only cost time.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         var controlIds = batch.Select(p => Truncate(p.Message.Header.ControlId, 199)).Distinct().ToList();
+        var senders = batch.Select(p => Truncate(Designator(p.Message.Header.SendingApplication), 227)).Distinct().ToList();
+        var facilities = batch.Select(p => Truncate(Designator(p.Message.Header.SendingFacility), 227)).Distinct().ToList();
+        // All three columns, so the unique (sender, facility, control id) index is used, not a scan of the log.
         var answered = (await db.Hl7InboundMessages.AsNoTracking()
-                .Where(m => controlIds.Contains(m.ControlId))
+                .Where(m => senders.Contains(m.SendingApplication) && facilities.Contains(m.SendingFacility) && controlIds.Contains(m.ControlId))
                 .Select(m => new { m.SendingApplication, m.SendingFacility, m.ControlId, m.AckCode, m.Error })
                 .ToListAsync(ct))
             .ToDictionary(m => (m.SendingApplication, m.SendingFacility, m.ControlId), m => (m.AckCode, m.Error));
@@ -223,19 +228,23 @@ public sealed class VitalsIntake(
             }
 
             var log = NewLog(header, header.ControlId, chosen?.DeviceKey ?? (keys.Count > 0 ? keys[0] : null), p.RemoteAddress, p.ReceivedAt);
-            db.Hl7InboundMessages.Add(log);
             answered[(log.SendingApplication, log.SendingFacility, log.ControlId)] = (refusal is null ? "AA" : "AE", refusal is null ? null : Truncate(refusal.ToString(), 500));
             if (refusal is not null)
             {
                 log.AckCode = "AE";
                 log.Error = Truncate(refusal.ToString(), 500);
                 log.ObservationsRejected = p.Mapped.Accepted.Count + p.Mapped.Rejected.Count;
+                db.Hl7InboundMessages.Add(log);
                 refused.Add((header.ControlId, refusal.Message));
                 // AE, not AR: the message was fine; this clinic cannot file it (unknown monitor, no session, other patient).
                 outcomes.Add((p, Hl7Ack.Build(Hl7AckCode.ApplicationError, header, [refusal], p.AckOptions)));
                 continue;
             }
 
+            log.AckCode = "AA";
+            log.ObservationsStored = p.Mapped.Accepted.Count;
+            log.ObservationsRejected = p.Warnings.Count;
+            db.Hl7InboundMessages.Add(log);
             foreach (var o in p.Mapped.Accepted)
             {
                 db.VitalSigns.Add(new VitalSignRecord
@@ -256,9 +265,6 @@ public sealed class VitalsIntake(
                     RecordedBy = $"hl7:{chosen.DeviceKey}",
                 });
             }
-            log.AckCode = "AA";
-            log.ObservationsStored = p.Mapped.Accepted.Count;
-            log.ObservationsRejected = p.Warnings.Count;
             var actor = new Actor($"hl7:{chosen!.DeviceKey}", chosen.Description ?? chosen.DeviceKey, ["Device"], p.RemoteAddress);
             records.Add(new AuditRecord(actor, AuditActions.Create, VitalsRecord, log.Id.ToString(), session!.PatientId,
                 new { session = session.Id, controlId = header.ControlId, stored = p.Mapped.Accepted.Count, rejected = p.Warnings.Count }));
