@@ -48,7 +48,7 @@ public sealed record ReplanResult(ClinicCalendar Calendar, IReadOnlyList<Appoint
 /// Each affected series is then re-fitted whole, with the fewest moved appointments: first its affected appointments
 /// alone, around its kept ones (spacing, weekly limit and window still hold with them), on the days that move them
 /// the fewest days, then at the time nearest the old one, the same chair if free. Only when the kept sessions leave
-/// no room (e.g. the middle session of a tightly spaced series) may kept sessions on or after the re-fit start move
+/// no room (e.g. the middle session of a tightly spaced series) may kept sessions inside the re-fit period move
 /// too, as few as possible: taking a session out and leaving the rest would break the series' spacing. Series
 /// compete for freed slots, so with up to four affected series every order is tried and the outcome with the fewest
 /// unfitted, then moved appointments kept. A series that cannot be re-fitted even so keeps its other appointments and
@@ -331,9 +331,10 @@ public static class SeriesReplanner
         var until = request.RefitUntil.DayNumber;
         var moving = affected.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
 
-        // Kept sessions that may move (on or after the re-fit start) leave the calendar the grid sees; staying costs 0.
+        // Kept sessions that may move (inside the re-fit period) leave the calendar the grid sees; staying costs 0.
         var movable = moveKept
-            ? sessions.Where(a => !moving.Contains(a.Id) && a.Day.DayNumber >= from).Select(a => a.Id).ToHashSet(StringComparer.Ordinal)
+            ? sessions.Where(a => !moving.Contains(a.Id) && a.Day.DayNumber >= from && a.Day.DayNumber <= until)
+                .Select(a => a.Id).ToHashSet(StringComparer.Ordinal)
             : [];
         var grid = new DayGrid(
             movable.Count == 0 ? current : current with { Appointments = [.. current.Appointments.Where(a => !movable.Contains(a.Id))] },

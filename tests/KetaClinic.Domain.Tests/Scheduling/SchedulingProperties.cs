@@ -92,6 +92,30 @@ public class SchedulingProperties
                 && seriesOk;
         });
 
+    [Property(MaxTest = 500)]
+    public Property Replanning_one_series_moves_the_fewest_sessions_enumeration_finds_and_gives_up_only_when_none_fit() =>
+        Prop.ForAll(DisruptedClinics, d =>
+        {
+            var result = d.Replan();
+            var hit = result.Displaced.Select(a => a.SeriesId).OfType<string>().Distinct().ToList();
+            if (hit.Count != 1)
+            {
+                return true;
+            }
+
+            var seriesId = hit[0];
+            var plan = d.Plans.Single(p => p.SeriesId == seriesId);
+            var others = result.Calendar with { Appointments = [.. result.Calendar.Appointments.Where(a => a.SeriesId != seriesId)] };
+            var sessions = d.Calendar.Appointments.Where(a => a.SeriesId == seriesId).ToList();
+            var fewest = Naive.FewestMoves(
+                others, d.Settings, plan, sessions, result.Displaced.Select(a => a.Id).ToHashSet(), d.Clinic.Start, d.RefitUntil);
+            var displaced = result.Displaced.Count(a => a.SeriesId == seriesId);
+            var unfitted = result.NotRefitted.Count(u => u.Appointment.SeriesId == seriesId);
+            return fewest is null
+                ? result.Moved.Count == 0 && unfitted == displaced
+                : unfitted == 0 && result.Moved.Count == fewest;
+        });
+
     // One crowded day: many overlapping appointments, few nurses, one of them leaving for a while.
     private static readonly Arbitrary<Disrupted> CrowdedDays =
         (from seed in Gen.Choose(0, int.MaxValue)
