@@ -96,40 +96,78 @@ public static class SeriesReplanner
             }
         }
 
-        // Series compete for the freed slots, so the order they are re-fitted in matters: every order is tried when
-        // few series are hit, and the best outcome kept (fewest not re-fitted, then fewest moved, then least shift).
-        Outcome? best = null;
-        foreach (var order in Orders(groups.Count))
+        // Series compete for the freed slots, so the order they are re-fitted in matters. Moving exactly the displaced
+        // appointments and re-fitting all is optimal (every displaced one must move), so the search stops there.
+        // Otherwise, with few series hit every order is tried; with more, a series that had to move kept sessions or
+        // could not be re-fitted is moved to the front while that improves the outcome (fewest not re-fitted, then
+        // fewest moved, then least shift), within a bounded number of orders.
+        var displacedCount = groups.Sum(g => g.Count);
+        Outcome Run(int[] order) => RefitAll(start, settings, plans, [.. order.Select(i => groups[i])], request) with { Order = order };
+        bool Optimal(Outcome o) => o.Unfitted.Count == 0 && o.Moved.Count == displacedCount;
+
+        var best = Run([.. Enumerable.Range(0, groups.Count)]);
+        if (!Optimal(best) && groups.Count <= AllOrdersUpTo)
         {
-            var outcome = RefitAll(start, settings, plans, [.. order.Select(i => groups[i])], request);
-            if (best is null || outcome.CompareTo(best) < 0)
+            foreach (var order in Permutations(groups.Count).Skip(1))
             {
-                best = outcome;
+                var outcome = Run(order);
+                best = outcome.CompareTo(best) < 0 ? outcome : best;
+                if (Optimal(best))
+                {
+                    break;
+                }
+            }
+        }
+        else if (!Optimal(best))
+        {
+            var tried = 1;
+            for (var improved = true; improved && tried < MaxOrders && !Optimal(best);)
+            {
+                improved = false;
+                foreach (var costly in best.Costly(groups))
+                {
+                    if (tried++ >= MaxOrders)
+                    {
+                        break;
+                    }
+
+                    var outcome = Run([costly, .. best.Order.Where(i => i != costly)]);
+                    if (outcome.CompareTo(best) < 0)
+                    {
+                        best = outcome;
+                        improved = true;
+                        break;
+                    }
+                }
             }
         }
 
-        return new ReplanResult(best!.Calendar, best.Moved, [.. unfitted, .. best.Unfitted]) { Displaced = affected };
+        return new ReplanResult(best.Calendar, best.Moved, [.. unfitted, .. best.Unfitted]) { Displaced = affected };
     }
 
     private const int AllOrdersUpTo = 4;
+    private const int MaxOrders = 24;
 
-    private static IEnumerable<int[]> Orders(int count)
+    private static IEnumerable<int[]> Permutations(int count)
     {
-        var identity = Enumerable.Range(0, count).ToArray();
-        if (count > AllOrdersUpTo)
-        {
-            return [identity, [.. identity.Reverse()]];
-        }
-
         IEnumerable<int[]> Permute(int[] prefix, List<int> rest) => rest.Count == 0
             ? [prefix]
             : rest.SelectMany(i => Permute([.. prefix, i], [.. rest.Where(j => j != i)]));
 
-        return Permute([], [.. identity]);
+        return Permute([], [.. Enumerable.Range(0, count)]);
     }
 
     private sealed record Outcome(ClinicCalendar Calendar, List<AppointmentMove> Moved, List<UnfittedAppointment> Unfitted, long Shift)
     {
+        public int[] Order { get; init; } = [];
+
+        /// <summary>Indexes of the series that moved more than their displaced sessions or were not re-fitted, in order.</summary>
+        public IEnumerable<int> Costly(List<List<Appointment>> groups) => Order.Where(i =>
+        {
+            var series = groups[i][0].SeriesId;
+            return Unfitted.Any(u => u.Appointment.SeriesId == series) || Moved.Count(m => m.From.SeriesId == series) > groups[i].Count;
+        });
+
         public int CompareTo(Outcome other) =>
             Unfitted.Count != other.Unfitted.Count ? Unfitted.Count.CompareTo(other.Unfitted.Count)
             : Moved.Count != other.Moved.Count ? Moved.Count.CompareTo(other.Moved.Count)
@@ -309,18 +347,18 @@ public static class SeriesReplanner
     private static (List<AppointmentMove>? Moves, SeriesFit.Result? Failure) Refit(
         ClinicCalendar current, SchedulingSettings settings, SeriesPlan plan, List<Appointment> affected, ReplanRequest request)
     {
-        var alone = Refit(current, settings, plan, affected, request, moveKept: false);
+        var alone = Refit(current, settings, plan, affected, request, moveKept: false, explain: false);
         if (alone.Moves is not null)
         {
             return alone;
         }
 
-        var together = Refit(current, settings, plan, affected, request, moveKept: true);
-        return together.Moves is not null ? together : alone;
+        var together = Refit(current, settings, plan, affected, request, moveKept: true, explain: false);
+        return together.Moves is not null ? together : Refit(current, settings, plan, affected, request, moveKept: false, explain: true);
     }
 
     private static (List<AppointmentMove>? Moves, SeriesFit.Result? Failure) Refit(
-        ClinicCalendar current, SchedulingSettings settings, SeriesPlan plan, List<Appointment> affected, ReplanRequest request, bool moveKept)
+        ClinicCalendar current, SchedulingSettings settings, SeriesPlan plan, List<Appointment> affected, ReplanRequest request, bool moveKept, bool explain)
     {
         var sessions = current.Appointments
             .Where(a => a.SeriesId == plan.SeriesId)
@@ -361,7 +399,8 @@ public static class SeriesReplanner
             from,
             until,
             SequenceProblem,
-            what);
+            what,
+            explain);
         if (result.Days is null)
         {
             return (null, result);
