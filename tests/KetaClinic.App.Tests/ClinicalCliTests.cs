@@ -521,7 +521,7 @@ public sealed class ClinicalCliTests
 
         Assert.Equal(1, exit);
         Assert.False(json.GetProperty("found").GetBoolean());
-        Assert.Equal("clinic-hours", json.GetProperty("failedConstraint").GetString());
+        Assert.Equal("patient-hours", json.GetProperty("failedConstraint").GetString());
         Assert.Contains("cannot hold the 6 sessions", json.GetProperty("explanation").GetString(), StringComparison.Ordinal);
     }
 
