@@ -36,6 +36,10 @@ public static class CliProgram
                                                       from JSON on standard input.
           evaluate                                    Eligibility decision with reasons, TRD finding, Maudsley score and
                                                       Thase-Rush stage, from JSON on standard input.
+          schedule propose [--file PATH]              Propose a whole treatment series on a clinic calendar, or name the
+                                                      constraint that rules it out (exit 1), from JSON (stdin or --file).
+          schedule replan [--file PATH]               Re-fit the series hit by a chair or nurse becoming unavailable and
+                                                      report who moved (exit 1 when some could not be re-fitted).
           (Input formats: README.md, "Command-line tools".)
 
         Monitor simulator (no database; one JSON summary; exit 1 when a message got no ACK after every resend):

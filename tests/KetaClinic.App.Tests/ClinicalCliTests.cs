@@ -482,6 +482,79 @@ public sealed class ClinicalCliTests
         Assert.Equal(-60m, outcome.Json.GetProperty("changePercent").GetDecimal());
     }
 
+    // ---- schedule ----
+
+    [Fact]
+    public async Task The_schedule_examples_shown_in_the_readme_give_the_results_it_shows()
+    {
+        var examples = Path.Combine(RepositoryRoot(), "src", "KetaClinic.Cli", "examples");
+
+        var (exit, json, _) = await Run(string.Empty, "schedule", "propose", "--file", Path.Combine(examples, "schedule-propose.json"));
+
+        Assert.Equal(0, exit);
+        Assert.True(json.GetProperty("found").GetBoolean());
+        var days = json.GetProperty("appointments").EnumerateArray().Select(a => a.GetProperty("day").GetString()).ToList();
+        Assert.Equal(["2026-03-09", "2026-03-13", "2026-03-16", "2026-03-18", "2026-03-20", "2026-03-23"], days);
+        var first = json.GetProperty("appointments")[0];
+        Assert.Equal("s-100-1", first.GetProperty("id").GetString());
+        Assert.Equal("08:00", first.GetProperty("start").GetString());
+        Assert.Equal("09:30", first.GetProperty("end").GetString());
+        Assert.Equal("pump-1", first.GetProperty("chairId").GetString());
+
+        var replan = await Run(await File.ReadAllTextAsync(Path.Combine(examples, "schedule-replan.json")), "schedule", "replan");
+
+        Assert.Equal(0, replan.Exit);
+        var move = Assert.Single(replan.Json.GetProperty("moved").EnumerateArray());
+        Assert.Equal("s1-2", move.GetProperty("id").GetString());
+        Assert.Equal("2026-03-04", move.GetProperty("to").GetProperty("day").GetString());
+        Assert.Equal("12:00", move.GetProperty("to").GetProperty("start").GetString());
+        Assert.Equal("pump-1", move.GetProperty("to").GetProperty("chairId").GetString());
+    }
+
+    [Fact]
+    public async Task A_series_that_cannot_fit_exits_1_naming_the_constraint_and_why()
+    {
+        var example = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "src", "KetaClinic.Cli", "examples", "schedule-propose.json"));
+
+        // Until 22 March only five sessions fit: Friday 6 March is a closure and 11 March the patient is away.
+        var (exit, json, _) = await Run(example.Replace("\"latestDay\": \"2026-03-27\"", "\"latestDay\": \"2026-03-22\"", StringComparison.Ordinal), "schedule", "propose");
+
+        Assert.Equal(1, exit);
+        Assert.False(json.GetProperty("found").GetBoolean());
+        Assert.Equal("patient-hours", json.GetProperty("failedConstraint").GetString());
+        Assert.Contains("cannot hold the 6 sessions", json.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"protocol\": \"iv-racemic-ketamine\"", "\"protocol\": \"iv\"", "$.plan.protocol: 'iv' is not a protocol")]
+    [InlineData("\"phase\": \"induction\"", "\"phase\": \"maintenance\"", "$.plan.phase: 'maintenance' is not a series phase")]
+    [InlineData("\"start\": \"08:00\", \"end\": \"09:30\"", "\"start\": \"8am\", \"end\": \"09:30\"", "$.calendar.appointments[0].start: must be a clinic wall-clock time")]
+    [InlineData("\"chairId\": \"pump-1\", \"day\": \"2026-03-02\", \"start\": \"08:00\"", "\"chairId\": \"pump-9\", \"day\": \"2026-03-02\", \"start\": \"08:00\"", "$.calendar.appointments[0].chairId: 'pump-9' is not a chair")]
+    [InlineData("\"earliestDay\": \"2026-03-02\"", "\"earliestDay\": \"2026-04-02\"", "$.plan.latestDay: must not be before")]
+    [InlineData("\"day\": \"monday\", \"from\": \"08:00\", \"to\": \"12:00\"", "\"day\": \"monday\", \"from\": \"12:00\", \"to\": \"08:00\"", "$.plan.availability.windows[0].to: must be after from")]
+    public async Task Bad_schedule_input_exits_2_naming_the_json_path(string find, string replace, string error)
+    {
+        var example = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "src", "KetaClinic.Cli", "examples", "schedule-propose.json"));
+        Assert.Contains(find, example, StringComparison.Ordinal);
+
+        var (exit, json, _) = await Run(example.Replace(find, replace, StringComparison.Ordinal), "schedule", "propose");
+
+        Assert.Equal(2, exit);
+        Assert.Contains(error, Error(json), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Schedule_needs_propose_or_replan_and_an_existing_file()
+    {
+        var unknown = await Run("{}", "schedule", "book");
+        var missing = await Run(string.Empty, "schedule", "propose", "--file", "/no/such/file.json");
+
+        Assert.Equal(2, unknown.Exit);
+        Assert.Contains("schedule propose", Error(unknown.Json), StringComparison.Ordinal);
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("--file", Error(missing.Json), StringComparison.Ordinal);
+    }
+
     // ---- helpers ----
 
     private static string RepositoryRoot()

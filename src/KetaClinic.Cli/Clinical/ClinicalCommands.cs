@@ -3,6 +3,7 @@ using System.Text.Json;
 using KetaClinic.Domain.Evaluation;
 using KetaClinic.Domain.Instruments;
 using KetaClinic.Domain.Outcomes;
+using KetaClinic.Domain.Protocols;
 
 namespace KetaClinic.Cli.Clinical;
 
@@ -23,12 +24,17 @@ internal static class ClinicalCommands
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static bool Handles(string command) => command is "score" or "outcome" or "evaluate";
+    public static bool Handles(string command) => command is "score" or "outcome" or "evaluate" or "schedule";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TimeProvider clock)
     {
         try
         {
+            if (args[0] == "schedule")
+            {
+                return await ScheduleAsync(args, stdin, stdout);
+            }
+
             var result = args[0] switch
             {
                 "score" => ScoreCommand.Run(args.Skip(1).ToList(), InstrumentCatalog.BuiltIn),
@@ -47,6 +53,38 @@ internal static class ClinicalCommands
             await stdout.WriteLineAsync(JsonSerializer.Serialize(new { error = ex.Message }, Json));
             return BadInput;
         }
+    }
+
+    private static async Task<int> ScheduleAsync(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout)
+    {
+        var sub = args.Count > 1 ? args[1] : null;
+        if (sub is not ("propose" or "replan"))
+        {
+            throw new CliInputException("Use 'schedule propose' or 'schedule replan', reading one JSON object on standard input or from --file PATH.");
+        }
+
+        string text;
+        if (args.Count == 4 && args[2] == "--file")
+        {
+            text = File.Exists(args[3])
+                ? await File.ReadAllTextAsync(args[3])
+                : throw new CliInputException($"--file: '{args[3]}' does not exist.");
+        }
+        else if (args.Count == 2)
+        {
+            text = await stdin.ReadToEndAsync();
+        }
+        else
+        {
+            throw new CliInputException($"schedule {sub} takes only --file PATH; without it, it reads one JSON object on standard input.");
+        }
+
+        using var document = JsonInput.Parse(text);
+        var (output, exit) = sub == "propose"
+            ? ScheduleCommand.Propose(document.RootElement, ProtocolLibrary.Default)
+            : ScheduleCommand.Replan(document.RootElement, ProtocolLibrary.Default);
+        await stdout.WriteLineAsync(JsonSerializer.Serialize(output, Json));
+        return exit;
     }
 
     private static async Task<JsonElement> ReadObjectAsync(IReadOnlyList<string> args, TextReader stdin, string command)

@@ -19,6 +19,7 @@ internal static class SeriesFit
     /// <param name="until">Last day a moved or new session may take.</param>
     /// <param name="sequenceProblem">Explains a failure with every day open (spacing, window, kept sessions, period).</param>
     /// <param name="what">Names what must fit, e.g. "the 6 sessions (…)".</param>
+    /// <param name="explain">False to skip finding the constraint to blame when nothing fits (Failed is then null).</param>
     public static Result Solve(
         DayGrid grid,
         SeriesPlan plan,
@@ -26,7 +27,8 @@ internal static class SeriesFit
         int from,
         int until,
         Func<string> sequenceProblem,
-        string what)
+        string what,
+        bool explain = true)
     {
         var rules = plan.Rules;
         int[]? Run(int level) => DaySequenceSearch.Solve(
@@ -42,6 +44,11 @@ internal static class SeriesFit
         if (days is not null)
         {
             return new Result(days, null, string.Empty);
+        }
+
+        if (!explain)
+        {
+            return new Result(null, null, string.Empty);
         }
 
         for (var level = 0; level < DayGrid.FullLevel; level++)

@@ -26,7 +26,14 @@ public sealed record AppointmentMove(Appointment From, Appointment To);
 public sealed record UnfittedAppointment(Appointment Appointment, SeriesConstraint? FailedConstraint, string Reason);
 
 /// <summary>The calendar after re-planning, who moved, and who could not be re-fitted.</summary>
-public sealed record ReplanResult(ClinicCalendar Calendar, IReadOnlyList<AppointmentMove> Moved, IReadOnlyList<UnfittedAppointment> NotRefitted);
+public sealed record ReplanResult(ClinicCalendar Calendar, IReadOnlyList<AppointmentMove> Moved, IReadOnlyList<UnfittedAppointment> NotRefitted)
+{
+    /// <summary>
+    /// The appointments the disruption itself took out of their slot (each is in <see cref="Moved"/> or
+    /// <see cref="NotRefitted"/>); any other move is a kept session of the same series moved to keep the series whole.
+    /// </summary>
+    public IReadOnlyList<Appointment> Displaced { get; init; } = [];
+}
 
 /// <summary>
 /// Re-fits the series hit by a disruption, moving as few appointments as possible and never an unaffected one.
@@ -38,10 +45,15 @@ public sealed record ReplanResult(ClinicCalendar Calendar, IReadOnlyList<Appoint
 /// active at the first overflow, and swapping it for the one ending last frees every later minute the other would have
 /// freed, while minutes before the overflow were within capacity with everything kept.</item>
 /// </list>
-/// Each affected series is then re-fitted with its unaffected appointments pinned (spacing, weekly limit and window
-/// still hold with them), choosing days that move the appointments the fewest days, then the time nearest the old
-/// one, the same chair if free. Series are handled in order of their first affected appointment; a series that cannot
-/// be re-fitted whole keeps its unaffected appointments and its affected ones are reported with the reason.
+/// Each affected series is then re-fitted whole, with the fewest moved appointments: first its affected appointments
+/// alone, around its kept ones (spacing, weekly limit and window still hold with them), on the days that move them
+/// the fewest days, then at the time nearest the old one, the same chair if free. Only when the kept sessions leave
+/// no room (e.g. the middle session of a tightly spaced series) may kept sessions inside the re-fit period move
+/// too, as few as possible: taking a session out and leaving the rest would break the series' spacing. Series
+/// compete for freed slots, so with up to four affected series every order is tried and the outcome with the fewest
+/// unfitted, then moved appointments kept. A series that cannot be re-fitted even so keeps its other appointments and
+/// its affected ones are reported with the reason. Minimal moves are exact per series (complete search, see
+/// <see cref="DaySequenceSearch"/>); across series the order search is a heuristic whose gap the benchmarks measure.
 /// </summary>
 public static class SeriesReplanner
 {
@@ -62,15 +74,14 @@ public static class SeriesReplanner
             : NurseAffected(disrupted, settings, periods);
 
         var affectedIds = affected.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
-        var current = disrupted with { Appointments = [.. calendar.Appointments.Where(a => !affectedIds.Contains(a.Id))] };
+        var start = disrupted with { Appointments = [.. calendar.Appointments.Where(a => !affectedIds.Contains(a.Id))] };
         var plans = request.Series.ToDictionary(p => p.SeriesId, StringComparer.Ordinal);
-        var moved = new List<AppointmentMove>();
         var unfitted = new List<UnfittedAppointment>();
 
-        var bySeries = affected
+        var groups = new List<List<Appointment>>();
+        foreach (var group in affected
             .OrderBy(a => a.Day).ThenBy(a => a.Start).ThenBy(a => a.Id, StringComparer.Ordinal)
-            .GroupBy(a => a.SeriesId is not null && plans.ContainsKey(a.SeriesId) ? a.SeriesId : null);
-        foreach (var group in bySeries)
+            .GroupBy(a => a.SeriesId is not null && plans.ContainsKey(a.SeriesId) ? a.SeriesId : null))
         {
             if (group.Key is null)
             {
@@ -78,21 +89,113 @@ public static class SeriesReplanner
                     a.SeriesId is null
                         ? "Not part of a series: rebook by hand with the patient."
                         : $"Series '{a.SeriesId}' was not given for re-planning: rebook by hand with the patient.")));
-                continue;
             }
+            else
+            {
+                groups.Add([.. group]);
+            }
+        }
 
-            var (placed, failure) = Refit(current, settings, plans[group.Key], [.. group], request);
+        // Series compete for the freed slots, so the order they are re-fitted in matters. Moving exactly the displaced
+        // appointments and re-fitting all is optimal (every displaced one must move), so the search stops there.
+        // Otherwise, with few series hit every order is tried; with more, a series that had to move kept sessions or
+        // could not be re-fitted is moved to the front while that improves the outcome (fewest not re-fitted, then
+        // fewest moved, then least shift), within a bounded number of orders.
+        var displacedCount = groups.Sum(g => g.Count);
+        Outcome Run(int[] order) => RefitAll(start, settings, plans, [.. order.Select(i => groups[i])], request) with { Order = order };
+        bool Optimal(Outcome o) => o.Unfitted.Count == 0 && o.Moved.Count == displacedCount;
+
+        var best = Run([.. Enumerable.Range(0, groups.Count)]);
+        if (!Optimal(best) && groups.Count <= AllOrdersUpTo)
+        {
+            foreach (var order in Permutations(groups.Count).Skip(1))
+            {
+                var outcome = Run(order);
+                best = outcome.CompareTo(best) < 0 ? outcome : best;
+                if (Optimal(best))
+                {
+                    break;
+                }
+            }
+        }
+        else if (!Optimal(best))
+        {
+            var tried = 1;
+            for (var improved = true; improved && tried < MaxOrders && !Optimal(best);)
+            {
+                improved = false;
+                foreach (var costly in best.Costly(groups))
+                {
+                    if (tried++ >= MaxOrders)
+                    {
+                        break;
+                    }
+
+                    var outcome = Run([costly, .. best.Order.Where(i => i != costly)]);
+                    if (outcome.CompareTo(best) < 0)
+                    {
+                        best = outcome;
+                        improved = true;
+                        break;
+                    }
+                }
+            }
+        }
+
+        return new ReplanResult(best.Calendar, best.Moved, [.. unfitted, .. best.Unfitted]) { Displaced = affected };
+    }
+
+    private const int AllOrdersUpTo = 4;
+    private const int MaxOrders = 24;
+
+    private static IEnumerable<int[]> Permutations(int count)
+    {
+        IEnumerable<int[]> Permute(int[] prefix, List<int> rest) => rest.Count == 0
+            ? [prefix]
+            : rest.SelectMany(i => Permute([.. prefix, i], [.. rest.Where(j => j != i)]));
+
+        return Permute([], [.. Enumerable.Range(0, count)]);
+    }
+
+    private sealed record Outcome(ClinicCalendar Calendar, List<AppointmentMove> Moved, List<UnfittedAppointment> Unfitted, long Shift)
+    {
+        public int[] Order { get; init; } = [];
+
+        /// <summary>Indexes of the series that moved more than their displaced sessions or were not re-fitted, in order.</summary>
+        public IEnumerable<int> Costly(List<List<Appointment>> groups) => Order.Where(i =>
+        {
+            var series = groups[i][0].SeriesId;
+            return Unfitted.Any(u => u.Appointment.SeriesId == series) || Moved.Count(m => m.From.SeriesId == series) > groups[i].Count;
+        });
+
+        public int CompareTo(Outcome other) =>
+            Unfitted.Count != other.Unfitted.Count ? Unfitted.Count.CompareTo(other.Unfitted.Count)
+            : Moved.Count != other.Moved.Count ? Moved.Count.CompareTo(other.Moved.Count)
+            : Shift.CompareTo(other.Shift);
+    }
+
+    private static Outcome RefitAll(
+        ClinicCalendar current, SchedulingSettings settings, Dictionary<string, SeriesPlan> plans, List<List<Appointment>> groups, ReplanRequest request)
+    {
+        var moved = new List<AppointmentMove>();
+        var unfitted = new List<UnfittedAppointment>();
+        foreach (var group in groups)
+        {
+            var (placed, failure) = Refit(current, settings, plans[group[0].SeriesId!], group, request);
             if (placed is null)
             {
                 unfitted.AddRange(group.Select(a => new UnfittedAppointment(a, failure!.Failed, failure.Explanation)));
                 continue;
             }
 
+            var leaving = placed.Select(m => m.From.Id).ToHashSet(StringComparer.Ordinal);
             moved.AddRange(placed);
-            current = current with { Appointments = [.. current.Appointments, .. placed.Select(m => m.To)] };
+            current = current with { Appointments = [.. current.Appointments.Where(a => !leaving.Contains(a.Id)), .. placed.Select(m => m.To)] };
         }
 
-        return new ReplanResult(current, moved, unfitted);
+        var shift = moved.Sum(m => (long)Math.Abs(m.To.Day.DayNumber - m.From.Day.DayNumber) * MinutesPerDay
+            + Math.Abs(DayGrid.OccupiedStart(m.To.Start) - DayGrid.OccupiedStart(m.From.Start)));
+        return new Outcome(current, moved, unfitted, shift);
     }
 
     private static void Validate(ClinicCalendar calendar, ReplanRequest request, List<FieldError> errors)
@@ -233,18 +336,48 @@ public static class SeriesReplanner
         return evicted;
     }
 
+    // A move costs this much plus its shift in days, so fewer moves always beat shorter shifts.
+    private const long MoveCost = 1_000_000;
+
+    /// <summary>
+    /// Re-fits one series: first moving only its affected sessions around the kept ones; when the kept sessions leave
+    /// them no room, also moving kept sessions on or after the re-fit start, as few as possible (a series with a
+    /// session taken out and nothing in its place would break its spacing).
+    /// </summary>
     private static (List<AppointmentMove>? Moves, SeriesFit.Result? Failure) Refit(
         ClinicCalendar current, SchedulingSettings settings, SeriesPlan plan, List<Appointment> affected, ReplanRequest request)
+    {
+        var alone = Refit(current, settings, plan, affected, request, moveKept: false, explain: false);
+        if (alone.Moves is not null)
+        {
+            return alone;
+        }
+
+        var together = Refit(current, settings, plan, affected, request, moveKept: true, explain: false);
+        return together.Moves is not null ? together : Refit(current, settings, plan, affected, request, moveKept: false, explain: true);
+    }
+
+    private static (List<AppointmentMove>? Moves, SeriesFit.Result? Failure) Refit(
+        ClinicCalendar current, SchedulingSettings settings, SeriesPlan plan, List<Appointment> affected, ReplanRequest request, bool moveKept, bool explain)
     {
         var sessions = current.Appointments
             .Where(a => a.SeriesId == plan.SeriesId)
             .Concat(affected)
             .OrderBy(a => a.Day).ThenBy(a => a.Start).ThenBy(a => a.SessionNumber)
             .ToList();
-        var moving = affected.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
-        var grid = new DayGrid(current, settings, plan);
         var from = request.RefitFrom.DayNumber;
         var until = request.RefitUntil.DayNumber;
+        var moving = affected.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+
+        // Kept sessions that may move (inside the re-fit period) leave the calendar the grid sees; staying costs 0.
+        var movable = moveKept
+            ? sessions.Where(a => !moving.Contains(a.Id) && a.Day.DayNumber >= from && a.Day.DayNumber <= until)
+                .Select(a => a.Id).ToHashSet(StringComparer.Ordinal)
+            : [];
+        var grid = new DayGrid(
+            movable.Count == 0 ? current : current with { Appointments = [.. current.Appointments.Where(a => !movable.Contains(a.Id))] },
+            settings,
+            plan);
         var kept = sessions.Where(a => !moving.Contains(a.Id)).Select(a => SeriesFit.Date(a.Day.DayNumber)).ToList();
         var numbers = string.Join(", ", affected.Select(a => a.SessionNumber?.ToString(CultureInfo.InvariantCulture) ?? a.Id));
         var what = $"session {numbers} of series '{plan.SeriesId}' next to its kept sessions ({plan.Rules with { Sessions = sessions.Count }})";
@@ -256,13 +389,18 @@ public static class SeriesReplanner
         var result = SeriesFit.Solve(
             grid,
             plan,
-            allowed => [.. sessions.Select(a => moving.Contains(a.Id)
-                ? DaySequenceSearch.Layer.Free(allowed, d => Math.Abs(d - a.Day.DayNumber))
-                : DaySequenceSearch.Layer.Pinned(a.Day.DayNumber))],
+            allowed => [.. sessions.Select(a =>
+            {
+                var day = a.Day.DayNumber;
+                return moving.Contains(a.Id) ? DaySequenceSearch.Layer.Free(allowed, d => MoveCost + Math.Abs(d - day))
+                    : movable.Contains(a.Id) ? DaySequenceSearch.Layer.Free(d => d == day || allowed(d), d => d == day ? 0 : MoveCost + Math.Abs(d - day))
+                    : DaySequenceSearch.Layer.Pinned(day);
+            })],
             from,
             until,
             SequenceProblem,
-            what);
+            what,
+            explain);
         if (result.Days is null)
         {
             return (null, result);
@@ -272,7 +410,7 @@ public static class SeriesReplanner
         for (var i = 0; i < sessions.Count; i++)
         {
             var old = sessions[i];
-            if (!moving.Contains(old.Id))
+            if (!moving.Contains(old.Id) && (!movable.Contains(old.Id) || result.Days[i] == old.Day.DayNumber))
             {
                 continue;
             }

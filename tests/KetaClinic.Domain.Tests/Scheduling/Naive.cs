@@ -130,6 +130,47 @@ internal static class Naive
         return best;
     }
 
+    /// <summary>
+    /// The fewest sessions of one series that must move so that its displaced sessions find new days, by enumerating
+    /// every set of kept sessions (inside the period) to move with them and every choice of days; null when none works.
+    /// <paramref name="others"/> is the calendar without any session of the series.
+    /// </summary>
+    public static int? FewestMoves(
+        ClinicCalendar others, SchedulingSettings settings, SeriesPlan plan, IReadOnlyList<Appointment> sessions,
+        IReadOnlySet<string> displaced, DateOnly from, DateOnly until)
+    {
+        var ordered = sessions.OrderBy(a => a.Day).ThenBy(a => a.Start).ToList();
+        var optional = ordered.Where(a => !displaced.Contains(a.Id) && a.Day >= from && a.Day <= until).ToList();
+        var feasible = new List<DateOnly>();
+        for (var day = from; day <= until; day = day.AddDays(1))
+        {
+            if (DayOk(others, settings, plan, day))
+            {
+                feasible.Add(day);
+            }
+        }
+
+        for (var extra = 0; extra <= optional.Count; extra++)
+        {
+            foreach (var also in Combinations(optional, extra))
+            {
+                var moving = ordered.Where(a => displaced.Contains(a.Id) || also.Contains(a)).ToList();
+                foreach (var days in Combinations(feasible, moving.Count))
+                {
+                    var assigned = new Queue<DateOnly>(days);
+                    var sequence = ordered.Select(a => moving.Contains(a) ? assigned.Dequeue() : a.Day).ToList();
+                    if (sequence.Zip(sequence.Skip(1)).All(p => p.First < p.Second)
+                        && RulesHold(plan.Rules with { Sessions = int.MaxValue }, sequence))
+                    {
+                        return moving.Count;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Problems with a proposed or re-planned calendar: chair and patient double-booking, nurse ratio.</summary>
     public static IEnumerable<string> CalendarProblems(ClinicCalendar calendar, SchedulingSettings settings, IEnumerable<Appointment> toCheck)
     {
@@ -168,7 +209,7 @@ internal static class Naive
 
     private static int ClosureEnd(ChairClosure c) => c.To == TimeOnly.MaxValue ? 1440 : Minute(c.To);
 
-    private static IEnumerable<List<DateOnly>> Combinations(List<DateOnly> days, int count, int from = 0)
+    private static IEnumerable<List<T>> Combinations<T>(List<T> days, int count, int from = 0)
     {
         if (count == 0)
         {
