@@ -52,8 +52,11 @@ public sealed record ReplanResult(ClinicCalendar Calendar, IReadOnlyList<Appoint
 /// too, as few as possible: taking a session out and leaving the rest would break the series' spacing. Series
 /// compete for freed slots, so with up to four affected series every order is tried and the outcome with the fewest
 /// unfitted, then moved appointments kept. A series that cannot be re-fitted even so keeps its other appointments and
-/// its affected ones are reported with the reason. Minimal moves are exact per series (complete search, see
-/// <see cref="DaySequenceSearch"/>); across series the order search is a heuristic whose gap the benchmarks measure.
+/// its affected ones are reported with the reason. A series that still had to move kept sessions of its own may then
+/// take the slots of another hit series' kept sessions inside the re-fit period (ejection): those that clash are
+/// re-fitted with their own series, and the exchange is kept only if the total improves and every ejected session
+/// finds a new slot. Minimal moves are exact per series (complete search, see <see cref="DaySequenceSearch"/>); across
+/// series the order and ejection search is a heuristic whose gap the benchmarks measure against an exact CP-SAT model.
 /// </summary>
 public static class SeriesReplanner
 {
