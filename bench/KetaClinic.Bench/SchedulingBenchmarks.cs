@@ -259,6 +259,28 @@ public static class SchedulingScenarios
             var result = SeriesReplanner.Replan(busy, r, SchedulingSettings.Default);
             var elapsed = watch.ElapsedMilliseconds;
             Console.WriteLine($"chair c1 closed for the {name}: {Describe(busy, r, result)}; {elapsed} ms (first call)");
+            var hit = result.Displaced.Select(a => a.SeriesId).ToHashSet();
+            var fitted = plans.Where(p => hit.Contains(p.SeriesId) && !result.NotRefitted.Any(u => u.Appointment.SeriesId == p.SeriesId)).ToList();
+            var own = ReplanReference.Problems(result.Calendar, SchedulingSettings.Default, [.. result.Moved.Select(m => m.To)], fitted);
+            var exact = ReplanReference.Solve(busy, r, SchedulingSettings.Default, result, 300);
+            Console.WriteLine($"  CP-SAT reference: {exact.Status} (proven optimal: {exact.Proven}), {exact.NotRefitted} not re-fitted, {exact.Moved} moved, "
+                + $"bound {exact.BestBound} (= 10000 x not re-fitted + moved), {exact.MovingSessions} movable sessions, {exact.Options} (day, chair) options, {exact.Seconds:F1} s; "
+                + $"checks: reference {(exact.Problems.Count == 0 ? "pass" : string.Join("; ", exact.Problems.Take(5)))}, replanner {(own.Count == 0 ? "pass" : string.Join("; ", own.Take(5)))}");
+            if (Environment.GetEnvironmentVariable("REPLAN_DEBUG") is not null)
+            {
+                foreach (var sid in hit.OfType<string>().Order(StringComparer.Ordinal))
+                {
+                    var before = busy.Appointments.Where(a => a.SeriesId == sid).ToList();
+                    var refMoved = exact.Calendar.Appointments.Where(a => a.SeriesId == sid).Count(a => !before.Contains(a));
+                    var refGone = before.Count(a => exact.Calendar.Appointments.All(b => b.Id != a.Id));
+                    Console.WriteLine($"    {sid}: displaced {result.Displaced.Count(a => a.SeriesId == sid)}, replanner moved {result.Moved.Count(m => m.From.SeriesId == sid)} unfit {result.NotRefitted.Count(u => u.Appointment.SeriesId == sid)}; reference moved {refMoved} unfit {refGone}; days {string.Join(",", before.Select(a => a.Day.DayNumber - r.RefitFrom.DayNumber))}");
+                }
+            }
+
+            if (exact.Moved > 0)
+            {
+                Console.WriteLine($"  replanner / optimum = {(double)result.Moved.Count / exact.Moved:F3} moves ({result.NotRefitted.Count} vs {exact.NotRefitted} not re-fitted)");
+            }
         }
     }
 }

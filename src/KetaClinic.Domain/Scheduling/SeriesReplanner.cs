@@ -52,8 +52,11 @@ public sealed record ReplanResult(ClinicCalendar Calendar, IReadOnlyList<Appoint
 /// too, as few as possible: taking a session out and leaving the rest would break the series' spacing. Series
 /// compete for freed slots, so with up to four affected series every order is tried and the outcome with the fewest
 /// unfitted, then moved appointments kept. A series that cannot be re-fitted even so keeps its other appointments and
-/// its affected ones are reported with the reason. Minimal moves are exact per series (complete search, see
-/// <see cref="DaySequenceSearch"/>); across series the order search is a heuristic whose gap the benchmarks measure.
+/// its affected ones are reported with the reason. A series that still had to move kept sessions of its own may then
+/// take the slots of another hit series' kept sessions inside the re-fit period (ejection): those that clash are
+/// re-fitted with their own series, and the exchange is kept only if the total improves and every ejected session
+/// finds a new slot. Minimal moves are exact per series (complete search, see <see cref="DaySequenceSearch"/>); across
+/// series the order and ejection search is a heuristic whose gap the benchmarks measure against an exact CP-SAT model.
 /// </summary>
 public static class SeriesReplanner
 {
@@ -102,7 +105,7 @@ public static class SeriesReplanner
         // could not be re-fitted is moved to the front while that improves the outcome (fewest not re-fitted, then
         // fewest moved, then least shift), within a bounded number of orders.
         var displacedCount = groups.Sum(g => g.Count);
-        Outcome Run(int[] order) => RefitAll(start, settings, plans, [.. order.Select(i => groups[i])], request) with { Order = order };
+        Outcome Run(int[] order) => RefitAll(start, settings, plans, groups, order, [], request) with { Order = order };
         bool Optimal(Outcome o) => o.Unfitted.Count == 0 && o.Moved.Count == displacedCount;
 
         var best = Run([.. Enumerable.Range(0, groups.Count)]);
@@ -142,8 +145,43 @@ public static class SeriesReplanner
             }
         }
 
+        // Ejection: a series that had to move kept sessions of its own may do better taking the slots of another hit
+        // series' kept sessions, which are then re-fitted with that series; kept if the total improves and every
+        // ejected session is re-fitted.
+        if (!Optimal(best))
+        {
+            var displacedIds = affected.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+            var ejections = new List<(int Taker, int Giver)>();
+            var runs = 0;
+            for (var improved = true; improved && runs < MaxEjectionRuns && !Optimal(best);)
+            {
+                improved = false;
+                foreach (var (taker, giver) in best.Costly(groups).Where(x => !ejections.Any(e => e.Taker == x || e.Giver == x))
+                    .SelectMany(x => best.Order.Where(y => y != x && !ejections.Any(e => e.Taker == y)).Select(y => (x, y))).ToList())
+                {
+                    if (runs++ >= MaxEjectionRuns)
+                    {
+                        break;
+                    }
+
+                    List<(int Taker, int Giver)> trial = [.. ejections, (taker, giver)];
+                    int[] order = [.. trial.Select(e => e.Taker), .. best.Order.Where(i => !trial.Any(e => e.Taker == i))];
+                    var outcome = RefitAll(start, settings, plans, groups, order, trial, request) with { Order = order };
+                    if (outcome.Unfitted.All(u => displacedIds.Contains(u.Appointment.Id)) && outcome.CompareTo(best) < 0)
+                    {
+                        best = outcome;
+                        ejections = trial;
+                        improved = true;
+                        break;
+                    }
+                }
+            }
+        }
+
         return new ReplanResult(best.Calendar, best.Moved, [.. unfitted, .. best.Unfitted]) { Displaced = affected };
     }
+
+    private const int MaxEjectionRuns = 100;
 
     private const int AllOrdersUpTo = 4;
     private const int MaxOrders = 24;
@@ -174,14 +212,33 @@ public static class SeriesReplanner
             : Shift.CompareTo(other.Shift);
     }
 
+    /// <summary>
+    /// Re-fits the groups in order. For an ejection (taker, giver) the taker is re-fitted as if the giver's kept sessions
+    /// inside the re-fit period were gone; those that then clash with it (chair, patient or nurse ratio) join the
+    /// giver's group and are re-fitted with it.
+    /// </summary>
     private static Outcome RefitAll(
-        ClinicCalendar current, SchedulingSettings settings, Dictionary<string, SeriesPlan> plans, List<List<Appointment>> groups, ReplanRequest request)
+        ClinicCalendar current, SchedulingSettings settings, Dictionary<string, SeriesPlan> plans, List<List<Appointment>> groups,
+        int[] order, List<(int Taker, int Giver)> ejections, ReplanRequest request)
     {
         var moved = new List<AppointmentMove>();
         var unfitted = new List<UnfittedAppointment>();
-        foreach (var group in groups)
+        var ejected = new Dictionary<int, List<Appointment>>();
+        foreach (var index in order)
         {
-            var (placed, failure) = Refit(current, settings, plans[group[0].SeriesId!], group, request);
+            List<Appointment> group = ejected.TryGetValue(index, out var more) ? [.. groups[index], .. more] : groups[index];
+            var view = current;
+            List<Appointment> hidden = [];
+            var giver = ejections.FindIndex(e => e.Taker == index) is var e and >= 0 ? ejections[e].Giver : -1;
+            if (giver >= 0)
+            {
+                var giverSeries = groups[giver][0].SeriesId;
+                hidden = [.. current.Appointments.Where(a => a.SeriesId == giverSeries && a.Day >= request.RefitFrom && a.Day <= request.RefitUntil)];
+                var hiddenIds = hidden.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+                view = current with { Appointments = [.. current.Appointments.Where(a => !hiddenIds.Contains(a.Id))] };
+            }
+
+            var (placed, failure) = Refit(view, settings, plans[group[0].SeriesId!], group, request);
             if (placed is null)
             {
                 unfitted.AddRange(group.Select(a => new UnfittedAppointment(a, failure!.Failed, failure.Explanation)));
@@ -191,11 +248,42 @@ public static class SeriesReplanner
             var leaving = placed.Select(m => m.From.Id).ToHashSet(StringComparer.Ordinal);
             moved.AddRange(placed);
             current = current with { Appointments = [.. current.Appointments.Where(a => !leaving.Contains(a.Id)), .. placed.Select(m => m.To)] };
+            var clashing = hidden.Where(h => Clashes(current, settings, h)).ToList();
+            if (clashing.Count > 0)
+            {
+                ejected[giver] = clashing;
+                current = current with { Appointments = [.. current.Appointments.Where(a => !clashing.Contains(a))] };
+            }
         }
 
         var shift = moved.Sum(m => (long)Math.Abs(m.To.Day.DayNumber - m.From.Day.DayNumber) * MinutesPerDay
             + Math.Abs(DayGrid.OccupiedStart(m.To.Start) - DayGrid.OccupiedStart(m.From.Start)));
         return new Outcome(current, moved, unfitted, shift);
+    }
+
+    // Whether the appointment shares its chair or patient with another at the same time, or its minutes need more nurses than are on shift.
+    private static bool Clashes(ClinicCalendar calendar, SchedulingSettings settings, Appointment appointment)
+    {
+        var start = DayGrid.OccupiedStart(appointment.Start);
+        var end = DayGrid.OccupiedEnd(appointment.End);
+        var sameDay = calendar.Appointments.Where(a => a.Day == appointment.Day && a.Id != appointment.Id
+            && DayGrid.OccupiedStart(a.Start) < end && start < DayGrid.OccupiedEnd(a.End)).ToList();
+        if (sameDay.Any(a => a.ChairId == appointment.ChairId || a.PatientId == appointment.PatientId))
+        {
+            return true;
+        }
+
+        var nurses = DayGrid.NursesOnShift(calendar.NurseShifts.Where(s => s.Day == appointment.Day));
+        for (var m = start; m < Math.Min(end, MinutesPerDay); m++)
+        {
+            var occupied = 1 + sameDay.Count(a => DayGrid.OccupiedStart(a.Start) <= m && m < DayGrid.OccupiedEnd(a.End));
+            if (occupied > nurses[m] * settings.ChairsPerNurse.Value)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Validate(ClinicCalendar calendar, ReplanRequest request, List<FieldError> errors)
