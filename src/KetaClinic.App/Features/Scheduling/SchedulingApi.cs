@@ -54,8 +54,8 @@ public static class SchedulingApi
         api.MapPost("/sessions/{id:guid}/reschedule", async (Guid id, RescheduleRequest request, Schedule s, HttpContext http, CancellationToken ct) =>
                 (await s.RescheduleAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.ScheduleBook).WithName("RescheduleSession");
-        api.MapGet("/sessions/{id:guid}/free-slots", async (Guid id, DateOnly day, Schedule s, HttpContext http, CancellationToken ct) =>
-                (await s.FreeSlotsAsync(id, day, ClinicApi.ActorOf(http), ct)).ToHttp())
+        api.MapGet("/sessions/{id:guid}/free-slots", async (Guid id, DateOnly? day, Schedule s, ClinicSettings clinic, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+                (await s.FreeSlotsAsync(id, day ?? clinic.Today(clock), ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.ScheduleBook).WithName("SessionFreeSlots");
         api.MapGet("/reminders", async (Guid? patientId, Reminders r, HttpContext http, CancellationToken ct) =>
                 (await r.OutboxAsync(patientId, ClinicApi.ActorOf(http), ct)).ToHttp())
