@@ -196,6 +196,9 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["POST /api/sessions/{id:guid}/reschedule"] = PatientStaff,
         ["GET /api/sessions/{id:guid}/free-slots"] = PatientStaff,
         ["GET /api/reminders"] = PatientStaff,
+        ["POST /api/plans/{planId:guid}/waitlist"] = PatientStaff,
+        ["GET /api/waitlist"] = PatientStaff,
+        ["POST /api/waitlist/{entryId:guid}/remove"] = PatientStaff,
         ["POST /api/patients/{id:guid}/calendar-feed"] = PatientStaff,
         ["POST /api/me/calendar-feed"] = PatientStaff,
         // The feed token is the credential; an unknown token gets 404.
@@ -351,6 +354,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
             ["{planId:guid}"] = Guid.NewGuid().ToString(),
             ["{shiftId:guid}"] = Guid.NewGuid().ToString(),
             ["{chairId:guid}"] = Guid.NewGuid().ToString(),
+            ["{entryId:guid}"] = Guid.NewGuid().ToString(),
         };
     }
 

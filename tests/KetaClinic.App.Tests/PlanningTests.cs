@@ -328,8 +328,30 @@ public abstract class PlanningTests(AppFixture fixture)
         Assert.Equal("cancelled", rows.Single(s => s.Id == session).Status);
         Assert.Equal("patient has the flu", rows.Single(s => s.Id == session).CancelReason);
         Assert.Equal("no-show", rows.Single(s => s.Id == future).Status);
-        Assert.Equal("cancelled", (await check.ReminderOutbox.SingleAsync(r => r.SessionId == session)).Status);
+        Assert.Equal("cancelled", (await check.ReminderOutbox.SingleAsync(r => r.SessionId == session && r.PatientId == id)).Status);
         Assert.True(await check.AuditEntries.AnyAsync(a => a.RecordType == Schedule.SessionRecord && a.RecordId == session.ToString() && a.Action == "update"));
+    }
+
+    [Fact]
+    public async Task A_cancelled_slot_is_offered_to_the_first_waiting_patient_whose_protocol_fits_the_chair()
+    {
+        var booked = await BookAsync((await PlanAsync(await ReadyPatientAsync("Freesup"))).Id);
+        var waitingPatient = await ReadyPatientAsync("Waiting");
+        var waitingPlan = await PlanAsync(waitingPatient);
+        var desk = await App.ClientForAsync(ClinicRoles.FrontDesk);
+        var added = await desk.PostAsJsonAsync($"/api/plans/{waitingPlan.Id}/waitlist", new { note = "any weekday morning" });
+        Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, (await desk.PostAsJsonAsync($"/api/plans/{waitingPlan.Id}/waitlist", new { })).StatusCode);
+
+        var cancelled = await desk.PostAsJsonAsync($"/api/sessions/{booked.Sessions[3].Id}/cancel", new { reason = "moved away" });
+        Assert.True(cancelled.IsSuccessStatusCode, await cancelled.Content.ReadAsStringAsync());
+        var list = (await desk.GetFromJsonAsync<List<WaitlistEntryView>>("/api/waitlist", Json))!;
+        var entry = list.Single(e => e.PlanId == waitingPlan.Id);
+        Assert.Equal("offered", entry.Status);
+        Assert.Contains(booked.Sessions[3].ChairName, entry.OfferedSlot, StringComparison.Ordinal);
+        await using var db = App.NewDbContext();
+        var offer = await db.ReminderOutbox.SingleAsync(r => r.PatientId == waitingPatient);
+        Assert.Contains("earlier treatment slot is free", offer.Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,6 +50,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
     public DbSet<CalendarFeedRow> CalendarFeeds => Set<CalendarFeedRow>();
     public DbSet<ReminderMessageRow> ReminderOutbox => Set<ReminderMessageRow>();
     public DbSet<ReplanReportRow> ReplanReports => Set<ReplanReportRow>();
+    public DbSet<WaitlistEntryRow> Waitlist => Set<WaitlistEntryRow>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -325,6 +326,18 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.Property(r => r.Cause).HasMaxLength(300).IsRequired();
             e.Property(r => r.Report).IsRequired();
             e.HasIndex(r => r.CreatedAt);
+        });
+        builder.Entity<WaitlistEntryRow>(e =>
+        {
+            e.ToTable("waitlist_entries");
+            e.HasKey(w => w.Id);
+            e.Property(w => w.Id).ValueGeneratedNever();
+            e.Property(w => w.Note).HasMaxLength(500);
+            e.Property(w => w.CreatedBy).HasMaxLength(450).IsRequired();
+            e.Property(w => w.Status).HasMaxLength(20).IsRequired();
+            e.Property(w => w.OfferedSlot).HasMaxLength(200);
+            e.HasOne<TreatmentPlanRow>().WithMany().HasForeignKey(w => w.PlanId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(w => new { w.Status, w.CreatedAt });
         });
     }
 

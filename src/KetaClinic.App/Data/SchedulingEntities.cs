@@ -162,3 +162,19 @@ public sealed class ReplanReportRow
     /// <summary>JSON: the moves and the sessions not re-fitted, each with the reason.</summary>
     public string Report { get; set; } = "{}";
 }
+
+/// <summary>A patient waiting for an earlier slot; a cancelled session's slot is offered to the first who fits it.</summary>
+public sealed class WaitlistEntryRow
+{
+    public Guid Id { get; set; }
+    public Guid PatientId { get; set; }
+    public Guid PlanId { get; set; }
+    public string? Note { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = string.Empty;
+
+    /// <summary>waiting, offered or removed.</summary>
+    public string Status { get; set; } = "waiting";
+    public DateTimeOffset? OfferedAt { get; set; }
+    public string? OfferedSlot { get; set; }
+}

@@ -134,11 +134,138 @@ public sealed class Schedule(
         session.CancelReason = reason;
         await Reminders.CancelAsync(db, session.Id, ct);
         await audit.RecordAsync(db, actor, AuditActions.Update, SessionRecord, session.Id.ToString(), session.PatientId, new { from = before, to = status, reason }, ct);
+        if (status == "cancelled" && session.ScheduledStart > now && session.ChairId is not null)
+        {
+            await OfferFreedSlotAsync(db, session, actor, now, ct);
+        }
         await db.SaveChangesAsync(ct);
         var view = await ViewAsync(db, session, ct);
         await tx.CommitAsync(ct);
         await notifier.PublishAsync(new ClinicChange(Changed, session.PatientId));
         return Result<BoardSessionView>.Ok(view);
+    }
+
+    /// <summary>Puts a patient with a plan on the waitlist for an earlier slot.</summary>
+    public async Task<Result<WaitlistEntryView>> AddToWaitlistAsync(Guid planId, WaitlistRequest request, Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.Can(Permissions.ScheduleBook))
+        {
+            return Result<WaitlistEntryView>.Forbidden();
+        }
+        var v = new Validator();
+        var note = v.Text("note", request?.Note, 500, required: false);
+        if (!v.IsValid)
+        {
+            return Result<WaitlistEntryView>.Invalid(v.Errors);
+        }
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await AuditTrail.BeginAsync(db, ct);
+        var plan = await db.TreatmentPlans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, ct);
+        if (plan is null)
+        {
+            return Result<WaitlistEntryView>.NotFound($"No treatment plan with id {planId}.");
+        }
+        if (await db.Waitlist.AnyAsync(w => w.PlanId == planId && w.Status == "waiting", ct))
+        {
+            return Result<WaitlistEntryView>.Conflict("This plan is already on the waitlist.");
+        }
+        var entry = new WaitlistEntryRow { Id = Guid.NewGuid(), PatientId = plan.PatientId, PlanId = plan.Id, Note = note, CreatedAt = now, CreatedBy = actor.UserId };
+        db.Waitlist.Add(entry);
+        await audit.RecordAsync(db, actor, AuditActions.Create, "waitlist-entry", entry.Id.ToString(), plan.PatientId, new { note }, ct);
+        await db.SaveChangesAsync(ct);
+        var view = (await WaitlistViewsAsync(db, [entry], ct))[0];
+        await tx.CommitAsync(ct);
+        return Result<WaitlistEntryView>.Ok(view);
+    }
+
+    public async Task<Result<IReadOnlyList<WaitlistEntryView>>> WaitlistAsync(Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.Can(Permissions.ScheduleRead))
+        {
+            return Result<IReadOnlyList<WaitlistEntryView>>.Forbidden();
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await AuditTrail.BeginAsync(db, ct);
+        var rows = await db.Waitlist.AsNoTracking().Where(w => w.Status != "removed").OrderBy(w => w.CreatedAt).ToListAsync(ct);
+        var views = await WaitlistViewsAsync(db, rows, ct);
+        await audit.RecordAsync(db, actor, AuditActions.Search, "waitlist-entry", null, null, new { entries = rows.Count }, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Result<IReadOnlyList<WaitlistEntryView>>.Ok(views);
+    }
+
+    public async Task<Result<WaitlistEntryView>> RemoveFromWaitlistAsync(Guid entryId, Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.Can(Permissions.ScheduleBook))
+        {
+            return Result<WaitlistEntryView>.Forbidden();
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await AuditTrail.BeginAsync(db, ct);
+        var entry = await db.Waitlist.SingleOrDefaultAsync(w => w.Id == entryId, ct);
+        if (entry is null)
+        {
+            return Result<WaitlistEntryView>.NotFound($"No waitlist entry with id {entryId}.");
+        }
+        entry.Status = "removed";
+        await audit.RecordAsync(db, actor, AuditActions.Update, "waitlist-entry", entry.Id.ToString(), entry.PatientId, new { status = entry.Status }, ct);
+        await db.SaveChangesAsync(ct);
+        var view = (await WaitlistViewsAsync(db, [entry], ct))[0];
+        await tx.CommitAsync(ct);
+        return Result<WaitlistEntryView>.Ok(view);
+    }
+
+    /// <summary>
+    /// Offers a cancelled session's slot to the first waiting patient (oldest entry) whose protocol fits the chair and
+    /// the slot's length: the entry is marked offered and a message to the patient goes to the outbox.
+    /// </summary>
+    private async Task OfferFreedSlotAsync(ClinicDbContext db, TreatmentSession freed, Actor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var chair = await db.Chairs.AsNoTracking().SingleAsync(c => c.Id == freed.ChairId, ct);
+        var equipment = ClinicCalendarBuilder.Equipment(chair);
+        var freedEnd = freed.ScheduledEnd ?? freed.ScheduledStart.AddMinutes(90);
+        var waiting = await (from w in db.Waitlist
+                             join p in db.TreatmentPlans on w.PlanId equals p.Id
+                             where w.Status == "waiting" && w.PatientId != freed.PatientId
+                             orderby w.CreatedAt
+                             select new { Entry = w, p.ProtocolId }).ToListAsync(ct);
+        var fit = waiting.FirstOrDefault(w => protocols.Find(w.ProtocolId) is { } p
+            && p.RequiredEquipment.Value.All(equipment.Contains)
+            && p.Timing.AppointmentMinutes <= (freedEnd - freed.ScheduledStart).TotalMinutes);
+        if (fit is null)
+        {
+            return;
+        }
+        var local = clinic.ToClinicTime(freed.ScheduledStart);
+        var slot = $"{local.ToString("dddd d MMMM 'at' HH:mm", System.Globalization.CultureInfo.InvariantCulture)}, {chair.Name}";
+        fit.Entry.Status = "offered";
+        fit.Entry.OfferedAt = now;
+        fit.Entry.OfferedSlot = slot;
+        var patient = await db.Patients.AsNoTracking().Where(p => p.Id == fit.Entry.PatientId).Select(p => new { p.Phone, p.Email, p.PreferredName, p.LegalGivenName }).SingleAsync(ct);
+        var (channel, recipient) = patient.Phone is { Length: > 0 } phone ? ("sms", phone) : patient.Email is { Length: > 0 } email ? ("email", email) : (null, null);
+        if (channel is not null)
+        {
+            db.ReminderOutbox.Add(new ReminderMessageRow
+            {
+                Id = Guid.NewGuid(), SessionId = freed.Id, PatientId = fit.Entry.PatientId, Channel = channel, Recipient = recipient!, DueAt = now, CreatedAt = now,
+                Status = Reminders.Pending,
+                Body = $"{clinic.Name}: Hello {patient.PreferredName ?? patient.LegalGivenName}, an earlier treatment slot is free on {local.ToString("dddd d MMMM 'at' HH:mm", System.Globalization.CultureInfo.InvariantCulture)}. Call the clinic to take it.",
+            });
+        }
+        await audit.RecordAsync(db, actor, AuditActions.Update, "waitlist-entry", fit.Entry.Id.ToString(), fit.Entry.PatientId, new { status = "offered", slot, freed = freed.Id }, ct);
+    }
+
+    private static async Task<List<WaitlistEntryView>> WaitlistViewsAsync(ClinicDbContext db, IReadOnlyList<WaitlistEntryRow> rows, CancellationToken ct)
+    {
+        var ids = rows.Select(r => r.PatientId).Distinct().ToList();
+        var names = await db.Patients.AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.PreferredName, p.LegalGivenName, p.LegalFamilyName }).ToDictionaryAsync(p => p.Id, ct);
+        return rows.Select(r => new WaitlistEntryView(r.Id, r.PatientId,
+            names.TryGetValue(r.PatientId, out var n) ? $"{n.PreferredName ?? n.LegalGivenName} {n.LegalFamilyName}" : "?", r.PlanId, r.Note, r.CreatedAt, r.Status, r.OfferedSlot)).ToList();
     }
 
     /// <summary>Moves a scheduled session to another free slot or chair (no drag): the same checks as booking.</summary>

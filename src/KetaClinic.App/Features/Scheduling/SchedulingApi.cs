@@ -57,6 +57,14 @@ public static class SchedulingApi
         api.MapGet("/sessions/{id:guid}/free-slots", async (Guid id, DateOnly? day, Schedule s, ClinicSettings clinic, TimeProvider clock, HttpContext http, CancellationToken ct) =>
                 (await s.FreeSlotsAsync(id, day ?? clinic.Today(clock), ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.ScheduleBook).WithName("SessionFreeSlots");
+        api.MapPost("/plans/{planId:guid}/waitlist", async (Guid planId, WaitlistRequest request, Schedule s, HttpContext http, CancellationToken ct) =>
+                (await s.AddToWaitlistAsync(planId, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.ScheduleBook).WithName("AddToWaitlist");
+        api.MapGet("/waitlist", async (Schedule s, HttpContext http, CancellationToken ct) => (await s.WaitlistAsync(ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.ScheduleRead).WithName("Waitlist");
+        api.MapPost("/waitlist/{entryId:guid}/remove", async (Guid entryId, Schedule s, HttpContext http, CancellationToken ct) =>
+                (await s.RemoveFromWaitlistAsync(entryId, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.ScheduleBook).WithName("RemoveFromWaitlist");
         api.MapGet("/reminders", async (Guid? patientId, Reminders r, HttpContext http, CancellationToken ct) =>
                 (await r.OutboxAsync(patientId, ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.ScheduleBook).WithName("ReminderOutbox");

@@ -81,3 +81,7 @@ public sealed record RescheduleRequest(Guid? ChairId, DateTimeOffset? StartsAt);
 public sealed record CalendarFeedView(string Url, string OwnerKind, DateTimeOffset CreatedAt);
 
 public sealed record ReminderView(Guid Id, Guid SessionId, string Channel, string Recipient, string Body, DateTimeOffset DueAt, string Status);
+
+public sealed record WaitlistRequest(string? Note);
+
+public sealed record WaitlistEntryView(Guid Id, Guid PatientId, string PatientName, Guid PlanId, string? Note, DateTimeOffset CreatedAt, string Status, string? OfferedSlot);

@@ -175,3 +175,18 @@ CREATE TABLE replan_reports (
     CONSTRAINT pk_replan_reports PRIMARY KEY (id)
 );
 CREATE INDEX ix_replan_reports_created_at ON replan_reports (created_at);
+
+CREATE TABLE waitlist_entries (
+    id uuid NOT NULL,
+    patient_id uuid NOT NULL,
+    plan_id uuid NOT NULL,
+    note character varying(500),
+    created_at timestamp with time zone NOT NULL,
+    created_by character varying(450) NOT NULL,
+    status character varying(20) NOT NULL,
+    offered_at timestamp with time zone,
+    offered_slot character varying(200),
+    CONSTRAINT pk_waitlist_entries PRIMARY KEY (id),
+    CONSTRAINT fk_waitlist_entries_treatment_plans_plan_id FOREIGN KEY (plan_id) REFERENCES treatment_plans (id) ON DELETE RESTRICT
+);
+CREATE INDEX ix_waitlist_entries_status_created_at ON waitlist_entries (status, created_at);

@@ -164,3 +164,17 @@ CREATE TABLE "replan_reports" (
     "report" TEXT NOT NULL
 );
 CREATE INDEX "ix_replan_reports_created_at" ON "replan_reports" ("created_at");
+
+CREATE TABLE "waitlist_entries" (
+    "id" TEXT NOT NULL CONSTRAINT "pk_waitlist_entries" PRIMARY KEY,
+    "patient_id" TEXT NOT NULL,
+    "plan_id" TEXT NOT NULL,
+    "note" TEXT NULL,
+    "created_at" INTEGER NOT NULL,
+    "created_by" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "offered_at" INTEGER NULL,
+    "offered_slot" TEXT NULL,
+    CONSTRAINT "fk_waitlist_entries_treatment_plans_plan_id" FOREIGN KEY ("plan_id") REFERENCES "treatment_plans" ("id") ON DELETE RESTRICT
+);
+CREATE INDEX "ix_waitlist_entries_status_created_at" ON "waitlist_entries" ("status", "created_at");
