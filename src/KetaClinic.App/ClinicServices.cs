@@ -41,8 +41,19 @@ public static class ClinicServices
         services.AddSingleton<IPatientMessenger, LoggingPatientMessenger>();
         // The session module's settings (each with its source); the app reads the visit window from them today.
         services.AddSingleton(KetaClinic.Domain.Sessions.SessionSettings.Default);
-        services.AddSingleton(KetaClinic.Domain.Protocols.ProtocolLibrary.Default);
-        services.AddSingleton<KetaClinic.App.Features.Plans.IPlannedDoses, KetaClinic.App.Features.Plans.ProtocolDefaultDoses>();
+        services.AddSingleton(_ => KetaClinic.App.Features.Plans.ClinicProtocols.Load(Path.IsPathRooted(dataDirectory) ? dataDirectory : Path.Combine(contentRoot, dataDirectory)));
+        services.AddSingleton(KetaClinic.Domain.Protocols.DosingSettings.Default);
+        services.AddSingleton(KetaClinic.Domain.Protocols.MaintenanceSettings.Default);
+        services.AddSingleton(KetaClinic.Domain.Scheduling.SchedulingSettings.Default);
+        services.AddSingleton<KetaClinic.App.Features.Plans.TreatmentPlans>();
+        services.AddSingleton<KetaClinic.App.Features.Plans.IPlannedDoses, KetaClinic.App.Features.Plans.PlanDoses>();
+        services.AddSingleton<KetaClinic.App.Features.Scheduling.ClinicCalendarBuilder>();
+        services.AddSingleton<KetaClinic.App.Features.Scheduling.ClinicResources>();
+        services.AddSingleton<KetaClinic.App.Features.Scheduling.SeriesBooking>();
+        services.AddSingleton<KetaClinic.App.Features.Scheduling.Schedule>();
+        services.AddSingleton<KetaClinic.App.Features.Scheduling.CalendarFeeds>();
+        services.AddSingleton(configuration.GetSection(KetaClinic.App.Features.Scheduling.ReminderSettings.Section).Get<KetaClinic.App.Features.Scheduling.ReminderSettings>() ?? new KetaClinic.App.Features.Scheduling.ReminderSettings());
+        services.AddSingleton<KetaClinic.App.Features.Scheduling.Reminders>();
         services.AddSingleton<OutcomeProjector>();
         services.AddSingleton<Measurements>();
         services.AddSingleton<OutcomeQueries>();

@@ -39,6 +39,18 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
     public DbSet<LedgerEntryRow> LedgerEntries => Set<LedgerEntryRow>();
     public DbSet<LedgerChainHead> LedgerChainHeads => Set<LedgerChainHead>();
     public DbSet<LedgerAlertAcknowledgement> LedgerAlertAcknowledgements => Set<LedgerAlertAcknowledgement>();
+    public DbSet<OpeningHoursRow> OpeningHours => Set<OpeningHoursRow>();
+    public DbSet<ClinicClosureRow> ClinicClosures => Set<ClinicClosureRow>();
+    public DbSet<ChairClosureRow> ChairClosures => Set<ChairClosureRow>();
+    public DbSet<NurseShiftRow> NurseShifts => Set<NurseShiftRow>();
+    public DbSet<AppointmentTypeRow> AppointmentTypes => Set<AppointmentTypeRow>();
+    public DbSet<TreatmentPlanRow> TreatmentPlans => Set<TreatmentPlanRow>();
+    public DbSet<DoseOrderRow> DoseOrders => Set<DoseOrderRow>();
+    public DbSet<PlanDecisionRow> PlanDecisions => Set<PlanDecisionRow>();
+    public DbSet<CalendarFeedRow> CalendarFeeds => Set<CalendarFeedRow>();
+    public DbSet<ReminderMessageRow> ReminderOutbox => Set<ReminderMessageRow>();
+    public DbSet<ReplanReportRow> ReplanReports => Set<ReplanReportRow>();
+    public DbSet<WaitlistEntryRow> Waitlist => Set<WaitlistEntryRow>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -160,6 +172,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
         ConfigureMonitoring(builder);
         ConfigureEvaluation(builder);
         ConfigureLedger(builder);
+        ConfigureScheduling(builder);
 
         builder.Entity<AuditEntry>(e =>
         {
@@ -189,6 +202,145 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
         ApplySnakeCaseNames(builder);
     }
 
+    private static void ConfigureScheduling(ModelBuilder builder)
+    {
+        builder.Entity<OpeningHoursRow>(e =>
+        {
+            e.ToTable("opening_hours");
+            e.HasKey(h => h.Id);
+            e.Property(h => h.Id).ValueGeneratedNever();
+            e.HasOne<Location>().WithMany().HasForeignKey(h => h.LocationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(h => new { h.LocationId, h.DayOfWeek });
+        });
+        builder.Entity<ClinicClosureRow>(e =>
+        {
+            e.ToTable("clinic_closures");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.Property(c => c.Reason).HasMaxLength(200).IsRequired();
+            e.HasOne<Location>().WithMany().HasForeignKey(c => c.LocationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(c => new { c.LocationId, c.Day }).IsUnique();
+        });
+        builder.Entity<ChairClosureRow>(e =>
+        {
+            e.ToTable("chair_closures");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.Property(c => c.Reason).HasMaxLength(200).IsRequired();
+            e.Property(c => c.CreatedBy).HasMaxLength(450).IsRequired();
+            e.HasOne<Chair>().WithMany().HasForeignKey(c => c.ChairId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(c => new { c.ChairId, c.Day });
+        });
+        builder.Entity<NurseShiftRow>(e =>
+        {
+            e.ToTable("nurse_shifts");
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Id).ValueGeneratedNever();
+            e.Property(s => s.NurseId).HasMaxLength(450).IsRequired();
+            e.Property(s => s.NurseName).HasMaxLength(100).IsRequired();
+            e.HasOne<Location>().WithMany().HasForeignKey(s => s.LocationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(s => new { s.LocationId, s.Day });
+        });
+        builder.Entity<AppointmentTypeRow>(e =>
+        {
+            e.ToTable("appointment_types");
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Id).ValueGeneratedNever();
+            e.Property(t => t.Code).HasMaxLength(40).IsRequired();
+            e.Property(t => t.Name).HasMaxLength(100).IsRequired();
+            e.HasIndex(t => t.Code).IsUnique();
+        });
+        builder.Entity<TreatmentPlanRow>(e =>
+        {
+            e.ToTable("treatment_plans");
+            e.HasKey(p => p.Id);
+            e.Property(p => p.Id).ValueGeneratedNever();
+            e.Property(p => p.ProtocolId).HasMaxLength(60).IsRequired();
+            e.Property(p => p.ProtocolVersion).HasMaxLength(20).IsRequired();
+            e.Property(p => p.PhaseId).HasMaxLength(40).IsRequired();
+            e.Property(p => p.Status).HasMaxLength(20).IsRequired();
+            e.Property(p => p.CreatedBy).HasMaxLength(450).IsRequired();
+            e.Property(p => p.CreatedByName).HasMaxLength(100).IsRequired();
+            e.HasOne<TreatmentCourse>().WithMany().HasForeignKey(p => p.CourseId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Patient>().WithMany().HasForeignKey(p => p.PatientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(p => p.CourseId).IsUnique();
+            e.HasIndex(p => p.PatientId);
+        });
+        builder.Entity<DoseOrderRow>(e =>
+        {
+            e.ToTable("dose_orders");
+            e.HasKey(o => o.Id);
+            e.Property(o => o.Id).ValueGeneratedNever();
+            e.Property(o => o.DoseBasis).HasMaxLength(20).IsRequired();
+            e.Property(o => o.DoseValue).HasPrecision(9, 4);
+            e.Property(o => o.OrderedBy).HasMaxLength(450).IsRequired();
+            e.Property(o => o.OrderedByName).HasMaxLength(100).IsRequired();
+            e.Property(o => o.Reason).HasMaxLength(500).IsRequired();
+            e.HasOne<TreatmentPlanRow>().WithMany().HasForeignKey(o => o.PlanId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(o => new { o.PlanId, o.Version }).IsUnique();
+        });
+        builder.Entity<PlanDecisionRow>(e =>
+        {
+            e.ToTable("plan_decisions");
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Id).ValueGeneratedNever();
+            e.Property(d => d.ProposalKind).HasMaxLength(40).IsRequired();
+            e.Property(d => d.ProposedPhaseId).HasMaxLength(40).IsRequired();
+            e.Property(d => d.ChosenPhaseId).HasMaxLength(40).IsRequired();
+            e.Property(d => d.Reason).HasMaxLength(500);
+            e.Property(d => d.DecidedBy).HasMaxLength(450).IsRequired();
+            e.Property(d => d.DecidedByName).HasMaxLength(100).IsRequired();
+            e.HasOne<TreatmentPlanRow>().WithMany().HasForeignKey(d => d.PlanId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(d => d.PlanId);
+        });
+        builder.Entity<CalendarFeedRow>(e =>
+        {
+            e.ToTable("calendar_feeds");
+            e.HasKey(f => f.Id);
+            e.Property(f => f.Id).ValueGeneratedNever();
+            e.Property(f => f.TokenHash).HasMaxLength(64).IsRequired();
+            e.Property(f => f.OwnerKind).HasMaxLength(20).IsRequired();
+            e.Property(f => f.UserId).HasMaxLength(450);
+            e.Property(f => f.CreatedBy).HasMaxLength(450).IsRequired();
+            e.HasIndex(f => f.TokenHash).IsUnique();
+        });
+        builder.Entity<ReminderMessageRow>(e =>
+        {
+            e.ToTable("reminder_outbox");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.Property(r => r.Channel).HasMaxLength(10).IsRequired();
+            e.Property(r => r.Recipient).HasMaxLength(254).IsRequired();
+            e.Property(r => r.Body).HasMaxLength(2000).IsRequired();
+            e.Property(r => r.Status).HasMaxLength(20).IsRequired();
+            e.HasOne<TreatmentSession>().WithMany().HasForeignKey(r => r.SessionId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(r => new { r.Status, r.DueAt });
+            e.HasIndex(r => r.SessionId);
+        });
+        builder.Entity<ReplanReportRow>(e =>
+        {
+            e.ToTable("replan_reports");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.Property(r => r.CreatedBy).HasMaxLength(450).IsRequired();
+            e.Property(r => r.Cause).HasMaxLength(300).IsRequired();
+            e.Property(r => r.Report).IsRequired();
+            e.HasIndex(r => r.CreatedAt);
+        });
+        builder.Entity<WaitlistEntryRow>(e =>
+        {
+            e.ToTable("waitlist_entries");
+            e.HasKey(w => w.Id);
+            e.Property(w => w.Id).ValueGeneratedNever();
+            e.Property(w => w.Note).HasMaxLength(500);
+            e.Property(w => w.CreatedBy).HasMaxLength(450).IsRequired();
+            e.Property(w => w.Status).HasMaxLength(20).IsRequired();
+            e.Property(w => w.OfferedSlot).HasMaxLength(200);
+            e.HasOne<TreatmentPlanRow>().WithMany().HasForeignKey(w => w.PlanId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(w => new { w.Status, w.CreatedAt });
+        });
+    }
+
     private static void ConfigureMeasurement(ModelBuilder builder)
     {
         builder.Entity<TreatmentCourse>(e =>
@@ -207,6 +359,11 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.HasKey(s => s.Id);
             e.Property(s => s.Id).ValueGeneratedNever();
             e.Property(s => s.Status).HasMaxLength(20).IsRequired();
+            e.Property(s => s.PhaseId).HasMaxLength(40);
+            e.Property(s => s.SeriesId).HasMaxLength(80);
+            e.Property(s => s.CancelledBy).HasMaxLength(450);
+            e.Property(s => s.CancelReason).HasMaxLength(500);
+            e.HasIndex(s => new { s.ChairId, s.ScheduledStart });
             e.HasOne<TreatmentCourse>().WithMany().HasForeignKey(s => s.CourseId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Patient>().WithMany().HasForeignKey(s => s.PatientId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(s => new { s.PatientId, s.ScheduledStart });

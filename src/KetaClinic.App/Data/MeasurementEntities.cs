@@ -31,10 +31,21 @@ public sealed class TreatmentSession
     public int SequenceNumber { get; set; }
     public DateTimeOffset ScheduledStart { get; set; }
 
-    /// <summary>scheduled, checked-in, completed or cancelled.</summary>
+    /// <summary>scheduled, checked-in, completed, cancelled or no-show.</summary>
     public string Status { get; set; } = "scheduled";
     public DateTimeOffset? CheckedInAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>End of the booked chair time including recovery; null for sessions booked before plans existed.</summary>
+    public DateTimeOffset? ScheduledEnd { get; set; }
+
+    /// <summary>The treatment plan and phase the session was booked from (series booking).</summary>
+    public Guid? PlanId { get; set; }
+    public string? PhaseId { get; set; }
+    public string? SeriesId { get; set; }
+    public DateTimeOffset? CancelledAt { get; set; }
+    public string? CancelledBy { get; set; }
+    public string? CancelReason { get; set; }
 }
 
 /// <summary>A completed rating instrument, stored as scored: answers, total, severity and flags at that version.</summary>

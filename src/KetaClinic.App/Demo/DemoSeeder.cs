@@ -1,5 +1,6 @@
 using Bogus;
 using KetaClinic.App.Data;
+using KetaClinic.App.Features.Plans;
 using KetaClinic.App.Features.Evaluation;
 using KetaClinic.App.Features.ControlledSubstances;
 using KetaClinic.App.Features.Measurement;
@@ -31,7 +32,7 @@ public sealed record DemoLogin(string Email, string Role);
 /// Fills an empty database with a realistic demo clinic, the same every time for the same seed: one location
 /// with infusion chairs, one user per role and synthetic patients. Later features extend it.
 /// </summary>
-public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users, AuditTrail audit, TimeProvider clock, DemoSettings settings, ClinicInstruments instruments, OutcomeProjector projector, ClinicSettings clinic, ClinicEvaluationRules evaluationRules)
+public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users, AuditTrail audit, TimeProvider clock, DemoSettings settings, ClinicInstruments instruments, OutcomeProjector projector, ClinicSettings clinic, ClinicEvaluationRules evaluationRules, KetaClinic.Domain.Protocols.ProtocolLibrary protocols)
 {
     public static readonly IReadOnlyList<DemoLogin> Logins =
     [
@@ -181,7 +182,13 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
                 new { demo = true, sessions = h.Sessions.Count, responses = h.Responses.Count, alerts = h.Alerts.Count }, ct);
             treated.Add((patient, h));
         }
+        var plans = new DemoPlans(protocols, clinic, n => DeterministicGuid(settings.Seed + 70, n));
+        var demoToday = DateOnly.FromDateTime(clinic.ToClinicTime(now).DateTime);
+        db.OpeningHours.AddRange(plans.OpeningHours(location.Id));
+        db.NurseShifts.AddRange(plans.Shifts(location.Id, Logins.Where(l => l.Role == ClinicRoles.Nurse).Select(l => (staff[l.Email].Id, staff[l.Email].DisplayName)), demoToday));
+        db.AppointmentTypes.AddRange(plans.AppointmentTypes());
         await SeedEvaluationsAsync(treated, mrns, location.Id, staffByRole, now, actor, ct);
+        await SeedPlansAsync(plans, treated, location, staffByRole, mrns, now, actor, ct);
         await SeedLedgerAsync(location.Id, staff, ledgerSessions, now, actor, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -228,12 +235,42 @@ public sealed class DemoSeeder(ClinicDbContext db, UserManager<ClinicUser> users
         }
     }
 
+    /// <summary>Plans for the courses with a signed evaluation, chairs for upcoming sessions, and the newcomer to plan.</summary>
+    private async Task SeedPlansAsync(
+        DemoPlans plans, List<(Patient Patient, DemoTreatmentHistory.History History)> treated, Location location,
+        Dictionary<string, (string Id, string Name)> staff, HashSet<string> mrns, DateTimeOffset now, Actor actor, CancellationToken ct)
+    {
+        var physician = staff[ClinicRoles.Physician];
+        var evaluated = db.ChangeTracker.Entries<ClinicalEvaluation>().Select(e => e.Entity.PatientId).ToHashSet();
+        foreach (var (patient, history) in treated.Where(t => evaluated.Contains(t.Patient.Id)))
+        {
+            if (plans.PlanFor(history.Course, history.Sessions, physician) is not { } planned)
+            {
+                continue;
+            }
+            db.TreatmentPlans.Add(planned.Plan);
+            db.DoseOrders.Add(planned.Order);
+            await audit.RecordAsync(db, actor, AuditActions.Create, TreatmentPlans.RecordType, planned.Plan.Id.ToString(), patient.Id, new { demo = true, planned.Plan.ProtocolId, planned.Plan.PhaseId }, ct);
+        }
+        plans.AssignChairs(location.Chairs, treated.SelectMany(t => t.History.Sessions.Where(s => s.Status == "scheduled").Select(s => (s, t.History.Course.ProtocolCode))));
+
+        var demo = new DemoEvaluations(evaluationRules, instruments.Catalog, clinic, new Random(settings.Seed + 7), n => DeterministicGuid(settings.Seed + 71, n));
+        var newcomer = plans.Newcomer(demo, instruments.Catalog, mrns, new Random(settings.Seed + 8), location.Id, now, physician, staff[ClinicRoles.Nurse]);
+        db.Patients.Add(newcomer.Patient);
+        db.InstrumentResponses.Add(newcomer.Baseline);
+        db.ClinicalEvaluations.Add(newcomer.Evaluation);
+        db.Consents.Add(newcomer.Consent);
+        await audit.RecordAsync(db, actor, AuditActions.Create, "patient", newcomer.Patient.Id.ToString(), newcomer.Patient.Id, new { newcomer.Patient.Mrn, demo = true }, ct);
+        await audit.RecordAsync(db, actor, AuditActions.Create, Evaluations.RecordType, newcomer.Evaluation.Id.ToString(), newcomer.Patient.Id, new { demo = true, newcomer.Evaluation.FinalDecision }, ct);
+        await audit.RecordAsync(db, actor, AuditActions.Create, Consents.RecordType, newcomer.Consent.Id.ToString(), newcomer.Patient.Id, new { demo = true, newcomer.Consent.Route }, ct);
+    }
+
     private async Task SeedLedgerAsync(Guid locationId, Dictionary<string, ClinicUser> staff, List<DemoLedger.DemoSession> sessions, DateTimeOffset now, Actor actor, CancellationToken ct)
     {
         var physician = staff["physician@demo.clinic"];
         var ledger = new DemoLedger(new Random(settings.Seed + 3), locationId, clinic.Zone,
             new DemoLedger.Staff(staff["nurse@demo.clinic"].Id, staff["nurse2@demo.clinic"].Id, physician.Id, physician.DisplayName),
-            n => DeterministicGuid(settings.Seed, 5_000_000 + n));
+            n => DeterministicGuid(settings.Seed + 50, n));
         var built = ledger.Build(sessions, now);
         db.DeaRegistrations.Add(built.Registration);
         db.StorageLocations.AddRange(built.Storage);

@@ -93,6 +93,8 @@ public static class ClinicApi
         Monitoring.MonitoringApi.Map(api);
         Evaluation.EvaluationApi.Map(api);
         ControlledSubstances.LedgerApi.Map(api);
+        Plans.PlanApi.Map(api);
+        Scheduling.SchedulingApi.Map(api, app);
 
         api.MapGet("/locations", async (ClinicDirectory directory, HttpContext http, CancellationToken ct) =>
                 (await directory.LocationsAsync(ActorOf(http), ct)).ToHttp())

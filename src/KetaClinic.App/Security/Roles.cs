@@ -41,6 +41,11 @@ public static class Permissions
     public const string ConsentsRead = "consents.read";
     public const string ConsentsWrite = "consents.write";
     public const string ConsentsCountersign = "consents.countersign";
+    public const string PlansRead = "plans.read";
+    public const string PlansWrite = "plans.write";
+    public const string ScheduleRead = "schedule.read";
+    public const string ScheduleBook = "schedule.book";
+    public const string ResourcesManage = "resources.manage";
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
@@ -74,6 +79,14 @@ public static class Permissions
         // A nurse may present the consent and record the patient's signature; a physician countersigns.
         [ConsentsWrite] = [ClinicRoles.Physician, ClinicRoles.Nurse],
         [ConsentsCountersign] = [ClinicRoles.Physician],
+        // Plans hold the dose: clinical staff read them, only a physician creates a plan or orders a dose.
+        [PlansRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        [PlansWrite] = [ClinicRoles.Physician],
+        // The day board names patients: the staff who book and treat them, not the administrator.
+        [ScheduleRead] = [ClinicRoles.Physician, ClinicRoles.Nurse, ClinicRoles.FrontDesk],
+        [ScheduleBook] = [ClinicRoles.Physician, ClinicRoles.Nurse, ClinicRoles.FrontDesk],
+        // Hours, closures, shifts and appointment types (no patient data) are the administrator's job.
+        [ResourcesManage] = [ClinicRoles.Administrator],
     };
 
     public static bool Allows(string permission, IEnumerable<string> roles) =>

@@ -33,3 +33,30 @@ public sealed class ProtocolDefaultDoses(ProtocolLibrary protocols) : IPlannedDo
         return new PlannedDose(courseId, protocol, protocol.Dose.Default.Value, 0, "protocol default", protocol.Dose.Default.Source);
     }
 }
+
+/// <summary>
+/// The current version of the physician's dose order of the course's treatment plan; a course without a plan falls
+/// back to its protocol's default (<see cref="ProtocolDefaultDoses"/>).
+/// </summary>
+public sealed class PlanDoses(ProtocolLibrary protocols) : IPlannedDoses
+{
+    private readonly ProtocolDefaultDoses _fallback = new(protocols);
+
+    public async Task<PlannedDose?> ForCourseAsync(ClinicDbContext db, Guid courseId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var plan = await db.TreatmentPlans.AsNoTracking().Where(p => p.CourseId == courseId).Select(p => new { p.Id, p.ProtocolId }).SingleOrDefaultAsync(ct);
+        if (plan is null)
+        {
+            return await _fallback.ForCourseAsync(db, courseId, ct);
+        }
+        var protocol = protocols.Find(plan.ProtocolId);
+        if (protocol is null)
+        {
+            return null;
+        }
+        var current = await db.DoseOrders.AsNoTracking().Where(o => o.PlanId == plan.Id).OrderByDescending(o => o.Version).FirstAsync(ct);
+        return new PlannedDose(courseId, protocol, TreatmentPlans.Amount(current), current.Version, current.OrderedByName,
+            $"dose order version {current.Version} of {current.OrderedAt:yyyy-MM-dd} by {current.OrderedByName}: {current.Reason}");
+    }
+}
