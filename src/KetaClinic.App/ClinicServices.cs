@@ -43,6 +43,9 @@ public static class ClinicServices
         services.AddSingleton(KetaClinic.Domain.Sessions.SessionSettings.Default);
         services.AddSingleton(KetaClinic.Domain.Protocols.ProtocolLibrary.Default);
         services.AddSingleton<KetaClinic.App.Features.Plans.IPlannedDoses, KetaClinic.App.Features.Plans.ProtocolDefaultDoses>();
+        services.AddSingleton<KetaClinic.App.Features.Sessions.SessionLog>();
+        services.AddSingleton<KetaClinic.App.Features.Sessions.PreDoseFactsLoader>();
+        services.AddSingleton<KetaClinic.App.Features.Sessions.Sessions>();
         services.AddSingleton<OutcomeProjector>();
         services.AddSingleton<Measurements>();
         services.AddSingleton<OutcomeQueries>();

@@ -93,6 +93,7 @@ public static class ClinicApi
         Monitoring.MonitoringApi.Map(api);
         Evaluation.EvaluationApi.Map(api);
         ControlledSubstances.LedgerApi.Map(api);
+        Sessions.SessionApi.Map(api);
 
         api.MapGet("/locations", async (ClinicDirectory directory, HttpContext http, CancellationToken ct) =>
                 (await directory.LocationsAsync(ActorOf(http), ct)).ToHttp())

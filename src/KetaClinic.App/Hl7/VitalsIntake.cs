@@ -20,6 +20,7 @@ public sealed class VitalsIntake(
     ClinicSettings clinic,
     ClinicNotifier notifier,
     KetaClinic.Domain.Sessions.SessionSettings sessions,
+    KetaClinic.App.Features.Sessions.Sessions chair,
     ILogger<VitalsIntake> logger)
 {
     public const string VitalsRecord = "vital-signs";
@@ -109,9 +110,10 @@ public sealed class VitalsIntake(
             return ae;
         }
 
+        var stored = new List<VitalSignRecord>();
         foreach (var o in mapped.Accepted)
         {
-            db.VitalSigns.Add(new VitalSignRecord
+            stored.Add(new VitalSignRecord
             {
                 Id = Guid.CreateVersion7(now),
                 PatientId = session!.PatientId,
@@ -129,15 +131,22 @@ public sealed class VitalsIntake(
                 RecordedBy = $"hl7:{chosen.DeviceKey}",
             });
         }
+        db.VitalSigns.AddRange(stored);
         log.AckCode = "AA";
         log.ObservationsStored = mapped.Accepted.Count;
         log.ObservationsRejected = warnings.Count;
         var actor = new Actor($"hl7:{chosen!.DeviceKey}", chosen.Description ?? chosen.DeviceKey, ["Device"], remoteAddress);
-        await audit.RecordAsync(db, actor, AuditActions.Create, VitalsRecord, log.Id.ToString(), session!.PatientId,
-            new { session = session.Id, controlId = header.ControlId, stored = mapped.Accepted.Count, rejected = warnings.Count }, ct);
+        // The session evaluates the values for alerts in the same transaction (VitalAlerts thresholds).
+        var raised = await chair.AddVitalsWithinAsync(db, session!.Id, stored, actor, now, ct);
+        await audit.RecordAsync(db, actor, AuditActions.Create, VitalsRecord, log.Id.ToString(), session.PatientId,
+            new { session = session.Id, controlId = header.ControlId, stored = mapped.Accepted.Count, rejected = warnings.Count, alerts = raised }, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await notifier.PublishAsync(new ClinicChange(ClinicNotifier.VitalsChanged, session.PatientId));
+        if (raised > 0)
+        {
+            await notifier.PublishAsync(new ClinicChange(ClinicNotifier.AlertsChanged, session.PatientId));
+        }
         var aa = Hl7Ack.Accept(header, options, warnings);
         return aa;
     }

@@ -41,6 +41,8 @@ public static class Permissions
     public const string ConsentsRead = "consents.read";
     public const string ConsentsWrite = "consents.write";
     public const string ConsentsCountersign = "consents.countersign";
+    public const string SessionsRead = "sessions.read";
+    public const string SessionsWrite = "sessions.write";
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
@@ -74,6 +76,10 @@ public static class Permissions
         // A nurse may present the consent and record the patient's signature; a physician countersigns.
         [ConsentsWrite] = [ClinicRoles.Physician, ClinicRoles.Nurse],
         [ConsentsCountersign] = [ClinicRoles.Physician],
+
+        // The chair workflow; who may override a pre-dose check (physicians only) is the session domain's rule.
+        [SessionsRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        [SessionsWrite] = [ClinicRoles.Physician, ClinicRoles.Nurse],
     };
 
     public static bool Allows(string permission, IEnumerable<string> roles) =>
