@@ -4,6 +4,7 @@ using KetaClinic.App.Data;
 using KetaClinic.App.Demo;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KetaClinic.App.Tests.Infrastructure;
 
 /// <summary>The real app (Program) on a real database, with a small demo clinic seeded.</summary>
-public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 12, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 12, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? clock = null) : WebApplicationFactory<Program>
 {
     public const string Password = "Test-Password-2026";
 
@@ -38,6 +39,10 @@ public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 1
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
+        }
+        if (clock is not null)
+        {
+            builder.ConfigureTestServices(s => s.AddSingleton(clock));
         }
     }
 
@@ -78,9 +83,11 @@ public abstract class AppFixture(Provider provider) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(Provider);
-        App = new ClinicAppFactory(_database);
+        App = Create(_database);
         _ = App.Server; // start: migrate and seed
     }
+
+    protected virtual ClinicAppFactory Create(TestDatabase database) => new(database);
 
     public async Task DisposeAsync()
     {

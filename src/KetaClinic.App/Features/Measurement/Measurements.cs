@@ -233,6 +233,10 @@ public sealed class Measurements(
         {
             return Result<CheckInResult>.Conflict(ex.Message);
         }
+        catch (DomainValidationException ex)
+        {
+            return Result<CheckInResult>.Invalid(ex.Errors);
+        }
         await audit.RecordAsync(db, actor, AuditActions.Update, SessionRecord, session.Id.ToString(), session.PatientId,
             new { change = "checked-in", links = links.Select(l => new { l.Link.Id, l.Link.InstrumentId }) }, ct);
         await db.SaveChangesAsync(ct);

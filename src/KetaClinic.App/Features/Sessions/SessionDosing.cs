@@ -29,7 +29,7 @@ public sealed partial class Sessions
             return Result<SessionView>.Invalid("body", "is required.");
         }
 
-        var now = clock.GetUtcNow();
+        var now = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow());
         DosingPayload payload;
         AdministeredDose dose;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -37,7 +37,7 @@ public sealed partial class Sessions
             LoadedSession? loaded;
             try
             {
-                loaded = await log.LoadAsync(db, sessionId, ct);
+                loaded = await log.LoadAsync(db, sessionId, ct, now);
             }
             catch (SessionSetupException ex)
             {
@@ -60,7 +60,7 @@ public sealed partial class Sessions
             {
                 // A dry run on the rebuilt session: the domain's refusal comes before anything is written anywhere.
                 var record = log.BuildRecord(loaded.Session, loaded.Plan.Protocol, payload);
-                loaded.Session.CompleteDosing(record, SessionLog.ActorOf(actor), now);
+                loaded.Session.CompleteDosing(record, await ByAsync(db, actor, ct), now);
                 dose = record.ToAdministeredDose();
             }
             catch (SessionTransitionException ex)
@@ -136,9 +136,22 @@ public sealed partial class Sessions
             v.Add("endedAt", "is required.");
         }
 
-        var productName = v.Text("productName", r.ProductName, 200, required: true);
         var lot = v.Text("lot", r.Lot, 100, required: true);
-        var by = SessionLog.ActorOf(actor);
+        string? productName = null;
+        if (r.ProductId is not { } productId)
+        {
+            v.Add("productId", "is required: the controlled product given, from the ledger's products.");
+        }
+        else
+        {
+            productName = await db.ControlledProducts.AsNoTracking().Where(p => p.Id == productId).Select(p => p.Drug + " " + p.Form + " NDC " + p.Ndc).SingleOrDefaultAsync(ct);
+            if (productName is null)
+            {
+                v.Add("productId", "is not a product in the controlled-substance ledger.");
+            }
+        }
+
+        var by = await ByAsync(db, actor, ct);
         var prepared = string.IsNullOrWhiteSpace(r.PreparedByUserId) || r.PreparedByUserId == actor.UserId ? by : await UserAsync(db, "preparedByUserId", r.PreparedByUserId, v, ct);
         CalculationCheck? check = null;
         if (!string.IsNullOrWhiteSpace(r.SecondCheckUserId))

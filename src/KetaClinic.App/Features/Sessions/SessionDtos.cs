@@ -92,7 +92,6 @@ public sealed record DosingRequest(
     decimal? InfusionVolumeMl,
     List<DateTimeOffset>? DeviceTimes,
     Guid? ProductId,
-    string? ProductName,
     string? Lot,
     string? PreparedByUserId,
     string? SecondCheckUserId,

@@ -14,14 +14,17 @@ using Workflow = KetaClinic.Domain.Sessions.TreatmentSession;
 namespace KetaClinic.App.Features.Sessions;
 
 /// <summary>A session as stored: its row, the aggregate rebuilt from its events, and what was needed to rebuild it.</summary>
-public sealed record LoadedSession(SessionRow Row, Workflow Session, PlannedDose Plan, int LastSequence, IReadOnlyList<SessionEventRow> Events, ChairFacts Facts);
+public sealed record LoadedSession(SessionRow Row, Workflow Session, PlannedDose Plan, List<SessionEventRow> Events, ChairFacts Facts)
+{
+    public int LastSequence => Events.Count == 0 ? 0 : Events[^1].Sequence;
+}
 
 /// <summary>
 /// Stores a session's accepted commands (session_events) and rebuilds the domain aggregate by replaying them
 /// through its methods, so every rule the domain enforces holds for what is stored. Runs inside the caller's
 /// transaction: a command and its audit entry are saved together or not at all.
 /// </summary>
-public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings settings)
+public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings settings, TimeProvider clock)
 {
     public const string SessionRecord = "treatment-session";
 
@@ -36,7 +39,8 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
     public static string StatusOf(SessionState state) => state == SessionState.Discharged ? "completed" : state.Code();
 
     /// <summary>Loads and replays one session; null when there is no such session. Throws when the course has no known protocol.</summary>
-    public async Task<LoadedSession?> LoadAsync(ClinicDbContext db, Guid sessionId, CancellationToken ct)
+    /// <param name="asOf">The instant of the command about to be applied (the booking opens the history no later than it).</param>
+    public async Task<LoadedSession?> LoadAsync(ClinicDbContext db, Guid sessionId, CancellationToken ct, DateTimeOffset? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         var row = await db.TreatmentSessions.SingleOrDefaultAsync(s => s.Id == sessionId, ct);
@@ -50,12 +54,14 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
         var vitals = vitalIds.Count == 0 ? [] : await db.VitalSigns.AsNoTracking().Where(v => v.SessionId == sessionId).ToListAsync(ct);
         var plan = await plannedDoses.ForCourseAsync(db, row.CourseId, ct)
             ?? throw new SessionSetupException($"The session's course {row.CourseId} has no protocol the clinic knows; the chair workflow needs one.");
-        return Replay(row, plan, events, vitals.Where(v => vitalIds.Contains(v.Id)).ToDictionary(v => v.Id));
+        return Replay(row, plan, events, vitals.Where(v => vitalIds.Contains(v.Id)).ToDictionary(v => v.Id), asOf);
     }
 
-    private LoadedSession Replay(SessionRow row, PlannedDose plan, List<SessionEventRow> events, Dictionary<Guid, VitalSignRecord> vitals)
+    private LoadedSession Replay(SessionRow row, PlannedDose plan, List<SessionEventRow> events, Dictionary<Guid, VitalSignRecord> vitals, DateTimeOffset? asOf)
     {
-        var bookedAt = events.Count > 0 && events[0].At < row.ScheduledStart ? events[0].At : row.ScheduledStart;
+        // The booking opens the history: no later than the appointment, the first step taken, or now (an early check-in).
+        var now = AuditTrail.TruncateToMicroseconds(asOf ?? clock.GetUtcNow());
+        var bookedAt = new[] { row.ScheduledStart, events.Count > 0 ? events[0].At : now, now }.Min();
         var session = Workflow.Schedule(row.Id, row.PatientId, plan.Protocol, row.ChairId?.ToString() ?? "unassigned", row.ScheduledStart,
             new SessionActor("booking", "Booking", StaffRole.Other), bookedAt);
         var facts = new ChairFacts(null, null, null, null, null, null, null, null, false);
@@ -71,7 +77,7 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
             }
         }
 
-        return new LoadedSession(row, session, plan, events.Count == 0 ? 0 : events[^1].Sequence, events, facts);
+        return new LoadedSession(row, session, plan, events, facts);
     }
 
     /// <summary>Applies one stored command to the aggregate; returns the chair facts as they stand after it.</summary>
@@ -165,6 +171,7 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
         };
         Apply(loaded.Session, loaded.Plan, row, newVitals ?? new Dictionary<Guid, VitalSignRecord>(), loaded.Facts);
         db.SessionEvents.Add(row);
+        loaded.Events.Add(row);
         var status = StatusOf(loaded.Session.State);
         if (loaded.Row.Status != status)
         {

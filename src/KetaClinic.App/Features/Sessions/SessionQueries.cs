@@ -22,7 +22,7 @@ public sealed partial class Sessions
             return Result<IReadOnlyList<ChairRowView>>.Forbidden();
         }
 
-        var now = clock.GetUtcNow();
+        var now = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
         var loaded = await InChairAsync(db, ct);

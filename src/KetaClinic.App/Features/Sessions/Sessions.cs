@@ -40,13 +40,13 @@ public sealed partial class Sessions(
             return Result<SessionView>.Forbidden();
         }
 
-        var now = clock.GetUtcNow();
+        var now = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
         LoadedSession? loaded;
         try
         {
-            loaded = await log.LoadAsync(db, sessionId, ct);
+            loaded = await log.LoadAsync(db, sessionId, ct, now);
         }
         catch (SessionSetupException ex)
         {
@@ -95,8 +95,8 @@ public sealed partial class Sessions(
     /// </summary>
     public async Task CheckInWithinAsync(ClinicDbContext db, Guid sessionId, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
-        var loaded = await log.LoadAsync(db, sessionId, ct) ?? throw new InvalidOperationException($"No session with id {sessionId}.");
-        log.Append(db, loaded, SessionEventKinds.CheckIn, new EmptyPayload(), SessionLog.ActorOf(actor), now);
+        var loaded = await log.LoadAsync(db, sessionId, ct, now) ?? throw new InvalidOperationException($"No session with id {sessionId}.");
+        log.Append(db, loaded, SessionEventKinds.CheckIn, new EmptyPayload(), await ByAsync(db, actor, ct), now);
     }
 
     public Task<Result<SessionView>> RecordFactsAsync(Guid sessionId, ChairFactsRequest request, Actor actor, CancellationToken ct) =>
@@ -223,7 +223,7 @@ public sealed partial class Sessions(
         LoadedSession? loaded;
         try
         {
-            loaded = await log.LoadAsync(db, sessionId, ct);
+            loaded = await log.LoadAsync(db, sessionId, ct, now);
         }
         catch (SessionSetupException ex)
         {
@@ -260,13 +260,13 @@ public sealed partial class Sessions(
             return Result<SessionView>.Forbidden();
         }
 
-        var now = clock.GetUtcNow();
+        var now = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
         LoadedSession? loaded;
         try
         {
-            loaded = await log.LoadAsync(db, sessionId, ct);
+            loaded = await log.LoadAsync(db, sessionId, ct, now);
         }
         catch (SessionSetupException ex)
         {
@@ -278,7 +278,7 @@ public sealed partial class Sessions(
             return Result<SessionView>.NotFound($"No session with id {sessionId}.");
         }
 
-        var by = SessionLog.ActorOf(actor);
+        var by = await ByAsync(db, actor, ct);
         var alertsBefore = loaded.Session.Alerts.Count(a => a.IsOpen);
         string kind;
         try
@@ -311,6 +311,14 @@ public sealed partial class Sessions(
         {
             await notifier.PublishAsync(new ClinicChange(ClinicNotifier.AlertsChanged, loaded.Row.PatientId));
         }
+    }
+
+    /// <summary>The session actor for a signed-in user, named as staff know them (display name), with their chair role.</summary>
+    internal static async Task<SessionActor> ByAsync(ClinicDbContext db, Actor actor, CancellationToken ct)
+    {
+        var name = await db.Users.AsNoTracking().Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
+        var by = SessionLog.ActorOf(actor);
+        return string.IsNullOrWhiteSpace(name) ? by : by with { Name = name };
     }
 
     internal static async Task<Dictionary<Guid, string>> NamesAsync(ClinicDbContext db, IEnumerable<Guid> ids, CancellationToken ct)
