@@ -110,6 +110,22 @@ public sealed partial class Sessions
             s.Stop?.Reason);
     }
 
+    public async Task<ChairChoices> ChoicesAsync(Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.Can(Permissions.SessionsWrite))
+        {
+            return new ChairChoices([], []);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var clinical = await db.UserRoles.Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
+            .Where(x => x.Name == ClinicRoles.Nurse || x.Name == ClinicRoles.Physician).Select(x => x.UserId).ToListAsync(ct);
+        var users = await db.Users.AsNoTracking().Where(u => u.IsActive && clinical.Contains(u.Id)).OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
+        var products = await db.ControlledProducts.AsNoTracking().Select(p => new { p.Id, p.Drug, p.Form, p.Ndc }).ToListAsync(ct);
+        return new ChairChoices([.. users.Select(u => (u.Id, u.DisplayName))], [.. products.Select(p => (p.Id, $"{p.Drug} {p.Form} NDC {p.Ndc}"))]);
+    }
+
     private static CheckView Check(PreDoseCheckResult c) =>
         new(c.Code, c.Gate.Title(), c.Status.Code(), c.Sentence, c.Source, c.Override?.By.Name, c.Override?.Reason);
 
@@ -134,3 +150,6 @@ public sealed partial class Sessions
 
     private static string Mg(decimal mg) => mg.ToString("0.##", CultureInfo.InvariantCulture) + " mg";
 }
+
+/// <summary>Choices for the chair forms: who can check a calculation, which controlled products exist. No patient data.</summary>
+public sealed record ChairChoices(IReadOnlyList<(string Id, string Name)> Clinicians, IReadOnlyList<(Guid Id, string Name)> Products);
