@@ -356,6 +356,20 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     }
 
     [Fact]
+    public async Task The_demo_clinic_starts_with_a_patient_in_monitoring_with_vitals_put_there_through_the_workflow()
+    {
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        var board = (await nurse.GetFromJsonAsync<List<ChairRowView>>("/api/chairs/board", Json))!;
+        var demo = board.First(r => r.Chair == "Chair 1");
+        Assert.Equal("monitoring", demo.Phase);
+        Assert.NotEmpty(demo.LatestVitals);
+        var today = (await nurse.GetFromJsonAsync<List<SessionListItem>>("/api/sessions/today", Json))!;
+        Assert.True(today.Count(s => s.Status == "scheduled") >= 1, string.Join(", ", today.Select(s => s.Status)));
+        await using var db = App.NewDbContext();
+        Assert.Contains(await db.SessionEvents.Where(e => e.SessionId == demo.SessionId).Select(e => e.Kind).ToListAsync(), k => k == SessionEventKinds.CompleteDosing);
+    }
+
+    [Fact]
     public async Task Staff_without_a_clinical_role_cannot_run_the_chair_and_patients_data_reads_are_audited()
     {
         var (id, _) = await ReadySessionAsync(App, Now);
