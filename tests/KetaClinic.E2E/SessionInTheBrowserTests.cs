@@ -49,11 +49,12 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
         await page.ClickAsync("[data-testid=save-facts]");
         await Assertions.Expect(page.Locator("[data-testid=gate-fasting] [data-testid=gate-status]")).ToHaveTextAsync("met");
         await page.ClickAsync("[data-testid=pass-checks]");
-        await Assertions.Expect(page.Locator("[data-testid=session-state]")).ToHaveTextAsync("pre-dose checks passed");
+        await Assertions.Expect(page.Locator("[data-testid=session-state]")).ToHaveTextAsync("pre dose checks passed");
         await page.ClickAsync("[data-testid=start-dosing]");
         await Assertions.Expect(page.Locator("[data-testid=session-state]")).ToHaveTextAsync("dosing");
 
         await page.FillAsync("[data-testid=dose-site]", "left antecubital");
+        await Task.Delay(2500);
         var end = TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), Zone).DateTime;
         await page.FillAsync("[data-testid=dose-end]", end.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
         await page.FillAsync("[data-testid=dose-duration-reason]", "Infusion stopped early by the pump");
@@ -62,6 +63,7 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
         await page.FillAsync("[data-testid=dose-lot]", "E2E-LOT");
         await page.SelectOptionAsync("[data-testid=dose-checker]", new SelectOptionValue { Label = "Maria Chen, RN" });
         await page.ClickAsync("[data-testid=complete-dosing]");
+        await Assertions.Expect(page.Locator("[data-testid=session-problem]")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-testid=session-state]")).ToHaveTextAsync("monitoring");
 
         // The chair board, open on another screen, shows the alert as soon as the monitor sends a low SpO2.
