@@ -330,6 +330,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
             ["{SessionId:guid}"] = Guid.NewGuid().ToString(),
             ["{sequence:long}"] = "1",
             ["{report}"] = "administrations",
+            ["{number:int}"] = "1",
         };
     }
 
