@@ -54,6 +54,9 @@ public static class ClinicServices
         services.AddSingleton<KetaClinic.App.Features.Scheduling.CalendarFeeds>();
         services.AddSingleton(configuration.GetSection(KetaClinic.App.Features.Scheduling.ReminderSettings.Section).Get<KetaClinic.App.Features.Scheduling.ReminderSettings>() ?? new KetaClinic.App.Features.Scheduling.ReminderSettings());
         services.AddSingleton<KetaClinic.App.Features.Scheduling.Reminders>();
+        services.AddSingleton<KetaClinic.App.Features.Sessions.SessionLog>();
+        services.AddSingleton<KetaClinic.App.Features.Sessions.PreDoseFactsLoader>();
+        services.AddSingleton<KetaClinic.App.Features.Sessions.Sessions>();
         services.AddSingleton<OutcomeProjector>();
         services.AddSingleton<Measurements>();
         services.AddSingleton<OutcomeQueries>();

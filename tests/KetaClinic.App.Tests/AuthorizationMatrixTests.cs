@@ -65,6 +65,25 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["GET /api/hl7/messages"] = Admin,
         ["GET /api/sessions/{id:guid}/vitals"] = Clinical,
         ["POST /api/sessions/{id:guid}/vitals"] = Clinical,
+        // The chair workflow (issue 6): nurses and physicians; overriding a check is the physician's (a domain rule, 400).
+        ["GET /api/sessions/today"] = Clinical,
+        ["GET /api/chairs/board"] = Clinical,
+        ["GET /api/sessions/{id:guid}"] = Clinical,
+        ["POST /api/sessions/{id:guid}/facts"] = Clinical,
+        ["POST /api/sessions/{id:guid}/overrides"] = Clinical,
+        ["POST /api/sessions/{id:guid}/checks-passed"] = Clinical,
+        ["POST /api/sessions/{id:guid}/dosing"] = Clinical,
+        ["POST /api/sessions/{id:guid}/dosing-record"] = Clinical,
+        ["POST /api/sessions/{id:guid}/alerts/{number:int}/acknowledge"] = Clinical,
+        ["POST /api/sessions/{id:guid}/side-effects"] = Clinical,
+        ["POST /api/sessions/{id:guid}/recovery"] = Clinical,
+        ["POST /api/sessions/{id:guid}/discharge-assessment"] = Clinical,
+        ["POST /api/sessions/{id:guid}/discharge"] = Clinical,
+        ["POST /api/sessions/{id:guid}/stop"] = Clinical,
+        ["GET /chairs"] = Clinical,
+        ["POST /chairs"] = Clinical,
+        ["GET /sessions/{Id:guid}"] = Clinical,
+        ["POST /sessions/{Id:guid}"] = Clinical,
         ["GET /admin/monitors"] = Admin,
         ["POST /admin/monitors"] = Admin,
         // A patient's single-use link: no account, the token is the credential; shows no record.
@@ -355,6 +374,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
             ["{shiftId:guid}"] = Guid.NewGuid().ToString(),
             ["{chairId:guid}"] = Guid.NewGuid().ToString(),
             ["{entryId:guid}"] = Guid.NewGuid().ToString(),
+            ["{number:int}"] = "1",
         };
     }
 

@@ -25,6 +25,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
     public DbSet<MonitorDevice> MonitorDevices => Set<MonitorDevice>();
     public DbSet<VitalSignRecord> VitalSigns => Set<VitalSignRecord>();
     public DbSet<Hl7InboundMessage> Hl7InboundMessages => Set<Hl7InboundMessage>();
+    public DbSet<SessionEventRow> SessionEvents => Set<SessionEventRow>();
     public DbSet<ConsultationLead> ConsultationLeads => Set<ConsultationLead>();
     public DbSet<ConsultationAppointment> ConsultationAppointments => Set<ConsultationAppointment>();
     public DbSet<PreScreeningSubmission> PreScreeningSubmissions => Set<PreScreeningSubmission>();
@@ -358,7 +359,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
         {
             e.HasKey(s => s.Id);
             e.Property(s => s.Id).ValueGeneratedNever();
-            e.Property(s => s.Status).HasMaxLength(20).IsRequired();
+            e.Property(s => s.Status).HasMaxLength(30).IsRequired();
             e.Property(s => s.PhaseId).HasMaxLength(40);
             e.Property(s => s.SeriesId).HasMaxLength(80);
             e.Property(s => s.CancelledBy).HasMaxLength(450);
@@ -368,6 +369,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.HasOne<Patient>().WithMany().HasForeignKey(s => s.PatientId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(s => new { s.PatientId, s.ScheduledStart });
             e.HasIndex(s => new { s.LocationId, s.ScheduledStart });
+            e.HasIndex(s => s.Status);
         });
 
         builder.Entity<InstrumentResponse>(e =>
@@ -447,6 +449,18 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.HasIndex(d => d.DeviceKey).IsUnique();
             e.Property(d => d.Description).HasMaxLength(200);
             e.HasOne<Chair>().WithMany().HasForeignKey(d => d.ChairId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<SessionEventRow>(e =>
+        {
+            e.ToTable("session_events");
+            e.HasKey(x => new { x.SessionId, x.Sequence });
+            e.Property(x => x.Kind).HasMaxLength(40).IsRequired();
+            e.Property(x => x.Payload).IsRequired();
+            e.Property(x => x.ActorId).HasMaxLength(450).IsRequired();
+            e.Property(x => x.ActorName).HasMaxLength(200).IsRequired();
+            e.Property(x => x.ActorRole).HasMaxLength(20).IsRequired();
+            e.HasOne<TreatmentSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
         });
 
         builder.Entity<VitalSignRecord>(e =>

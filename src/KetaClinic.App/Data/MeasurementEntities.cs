@@ -31,7 +31,10 @@ public sealed class TreatmentSession
     public int SequenceNumber { get; set; }
     public DateTimeOffset ScheduledStart { get; set; }
 
-    /// <summary>scheduled, checked-in, completed, cancelled or no-show.</summary>
+    /// <summary>
+    /// The session workflow's state code (scheduled, checked-in, pre-dose-checks-passed, dosing, monitoring, recovery,
+    /// stopped-early, cancelled, no-show), except that a discharged session is stored as completed.
+    /// </summary>
     public string Status { get; set; } = "scheduled";
     public DateTimeOffset? CheckedInAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }

@@ -27,6 +27,8 @@ public sealed class ClinicBootstrap(IServiceScopeFactory scopes, DatabaseMigrato
             if (await seeder.SeedIfEmptyAsync(ct))
             {
                 logger.LogInformation("Demo clinic created with {Count} synthetic patients (seed {Seed}).", demo.PatientCount, demo.Seed);
+                // Today's chairs go through the real session workflow, after the demo clinic is committed.
+                await ActivatorUtilities.CreateInstance<DemoChairs>(scope.ServiceProvider).SeedAsync(ct);
             }
             PrintDemoLogins();
             return;

@@ -95,6 +95,7 @@ public static class ClinicApi
         ControlledSubstances.LedgerApi.Map(api);
         Plans.PlanApi.Map(api);
         Scheduling.SchedulingApi.Map(api, app);
+        Sessions.SessionApi.Map(api);
 
         api.MapGet("/locations", async (ClinicDirectory directory, HttpContext http, CancellationToken ct) =>
                 (await directory.LocationsAsync(ActorOf(http), ct)).ToHttp())

@@ -29,6 +29,7 @@ public sealed class VitalsIntake(
     ClinicSettings clinic,
     ClinicNotifier notifier,
     KetaClinic.Domain.Sessions.SessionSettings sessions,
+    KetaClinic.App.Features.Sessions.Sessions chair,
     ILogger<VitalsIntake> logger) : IAsyncDisposable, IDisposable
 {
     public const string VitalsRecord = "vital-signs";
@@ -188,6 +189,7 @@ public sealed class VitalsIntake(
         var records = new List<AuditRecord>();
         var refused = new List<(string ControlId, string Reason)>();
         var changed = new HashSet<Guid>();
+        var toSessions = new Dictionary<Guid, (List<VitalSignRecord> Records, Actor Actor, Guid PatientId)>();
         for (var i = 0; i < batch.Count; i++)
         {
             var p = batch[i];
@@ -245,9 +247,15 @@ public sealed class VitalsIntake(
             log.ObservationsStored = p.Mapped.Accepted.Count;
             log.ObservationsRejected = p.Warnings.Count;
             db.Hl7InboundMessages.Add(log);
+            var actor = new Actor($"hl7:{chosen!.DeviceKey}", chosen.Description ?? chosen.DeviceKey, ["Device"], p.RemoteAddress);
+            if (!toSessions.TryGetValue(session!.Id, out var forSession))
+            {
+                forSession = ([], actor, session.PatientId);
+                toSessions[session.Id] = forSession;
+            }
             foreach (var o in p.Mapped.Accepted)
             {
-                db.VitalSigns.Add(new VitalSignRecord
+                var vital = new VitalSignRecord
                 {
                     Id = Guid.CreateVersion7(p.ReceivedAt),
                     PatientId = session!.PatientId,
@@ -263,13 +271,29 @@ public sealed class VitalsIntake(
                     ResultStatus = o.ResultStatus,
                     RecordedAt = AuditTrail.TruncateToMicroseconds(p.ReceivedAt),
                     RecordedBy = $"hl7:{chosen.DeviceKey}",
-                });
+                };
+                db.VitalSigns.Add(vital);
+                forSession.Records.Add(vital);
             }
-            var actor = new Actor($"hl7:{chosen!.DeviceKey}", chosen.Description ?? chosen.DeviceKey, ["Device"], p.RemoteAddress);
             records.Add(new AuditRecord(actor, AuditActions.Create, VitalsRecord, log.Id.ToString(), session!.PatientId,
                 new { session = session.Id, controlId = header.ControlId, stored = p.Mapped.Accepted.Count, rejected = p.Warnings.Count }));
             changed.Add(session.PatientId);
             outcomes.Add((p, Hl7Ack.Accept(header, p.AckOptions, p.Warnings)));
+        }
+
+        // Each session takes its new values once per batch and evaluates them for alerts (VitalAlerts thresholds) in
+        // this transaction, so an alert is stored with the values that raised it.
+        var alerted = new HashSet<Guid>();
+        foreach (var (sessionId, (vitals, actor, patientId)) in toSessions)
+        {
+            if (await chair.AddVitalsWithinAsync(db, sessionId, vitals, actor, AuditTrail.TruncateToMicroseconds(clock.GetUtcNow()), ct) > 0)
+            {
+                alerted.Add(patientId);
+            }
+        }
+        if (toSessions.Count > 0)
+        {
+            db.ChangeTracker.DetectChanges();
         }
 
         await audit.RecordManyAsync(db, records, ct);
@@ -282,6 +306,10 @@ public sealed class VitalsIntake(
         foreach (var patientId in changed)
         {
             await notifier.PublishAsync(new ClinicChange(ClinicNotifier.VitalsChanged, patientId));
+        }
+        foreach (var patientId in alerted)
+        {
+            await notifier.PublishAsync(new ClinicChange(ClinicNotifier.AlertsChanged, patientId));
         }
         return outcomes;
     }

@@ -12,6 +12,7 @@ public sealed class ClinicNotifier
     public const string AlertsChanged = "alerts";
     public const string ResponsesChanged = "responses";
     public const string VitalsChanged = "vitals";
+    public const string SessionsChanged = "sessions";
 
     public event Func<ClinicChange, Task>? Changed;
 

@@ -46,6 +46,8 @@ public static class Permissions
     public const string ScheduleRead = "schedule.read";
     public const string ScheduleBook = "schedule.book";
     public const string ResourcesManage = "resources.manage";
+    public const string SessionsRead = "sessions.read";
+    public const string SessionsWrite = "sessions.write";
 
     public static readonly IReadOnlyDictionary<string, string[]> RolesFor = new Dictionary<string, string[]>
     {
@@ -87,6 +89,10 @@ public static class Permissions
         [ScheduleBook] = [ClinicRoles.Physician, ClinicRoles.Nurse, ClinicRoles.FrontDesk],
         // Hours, closures, shifts and appointment types (no patient data) are the administrator's job.
         [ResourcesManage] = [ClinicRoles.Administrator],
+
+        // The chair workflow; who may override a pre-dose check (physicians only) is the session domain's rule.
+        [SessionsRead] = [ClinicRoles.Physician, ClinicRoles.Nurse],
+        [SessionsWrite] = [ClinicRoles.Physician, ClinicRoles.Nurse],
     };
 
     public static bool Allows(string permission, IEnumerable<string> roles) =>

@@ -12,8 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KetaClinic.App.Tests.Infrastructure;
 
 /// <summary>The real app (Program) on a real database, with a small demo clinic seeded.</summary>
+/// <param name="clock">The app's clock (tests that need time to pass).</param>
 /// <param name="services">Changes to the app's services after its own registrations (e.g. a database interceptor).</param>
-public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 12, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 12, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null, TimeProvider? clock = null) : WebApplicationFactory<Program>
 {
     public const string Password = "Test-Password-2026";
 
@@ -40,6 +41,10 @@ public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 1
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
+        }
+        if (clock is not null)
+        {
+            builder.ConfigureTestServices(s => s.AddSingleton(clock));
         }
         if (services is not null)
         {
@@ -84,9 +89,11 @@ public abstract class AppFixture(Provider provider) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(Provider);
-        App = new ClinicAppFactory(_database);
+        App = Create(_database);
         _ = App.Server; // start: migrate and seed
     }
+
+    protected virtual ClinicAppFactory Create(TestDatabase database) => new(database);
 
     public async Task DisposeAsync()
     {

@@ -26,7 +26,8 @@ public sealed class Measurements(
     OutcomeProjector projector,
     IPatientMessenger messenger,
     ClinicNotifier notifier,
-    KetaClinic.Domain.Sessions.SessionSettings sessionSettings)
+    KetaClinic.Domain.Sessions.SessionSettings sessionSettings,
+    KetaClinic.App.Features.Sessions.Sessions sessions)
 {
     public const string ResponseRecord = "instrument-response";
     public const string LinkRecord = "patient-link";
@@ -223,8 +224,19 @@ public sealed class Measurements(
             }
             links.Add(NewLink(db, session.PatientId, id, session.Id, via, recipient, actor));
         }
-        session.Status = "checked-in";
-        session.CheckedInAt = now;
+        try
+        {
+            // Through the chair workflow: the session's history records who checked the patient in and when.
+            await sessions.CheckInWithinAsync(db, session.Id, actor, now, ct);
+        }
+        catch (Exception ex) when (ex is KetaClinic.Domain.Sessions.SessionTransitionException or KetaClinic.App.Features.Sessions.SessionSetupException)
+        {
+            return Result<CheckInResult>.Conflict(ex.Message);
+        }
+        catch (DomainValidationException ex)
+        {
+            return Result<CheckInResult>.Invalid(ex.Errors);
+        }
         await audit.RecordAsync(db, actor, AuditActions.Update, SessionRecord, session.Id.ToString(), session.PatientId,
             new { change = "checked-in", links = links.Select(l => new { l.Link.Id, l.Link.InstrumentId }) }, ct);
         await db.SaveChangesAsync(ct);

@@ -25,7 +25,8 @@ public sealed class MonitoringService(
     AuditTrail audit,
     TimeProvider clock,
     ClinicNotifier notifier,
-    VitalsIntake intake)
+    VitalsIntake intake,
+    KetaClinic.App.Features.Sessions.Sessions sessions)
 {
     public const string DeviceRecord = "monitor-device";
 
@@ -229,11 +230,16 @@ public sealed class MonitoringService(
             RecordedBy = actor.UserName,
         }).ToList();
         db.VitalSigns.AddRange(records);
+        var raised = await sessions.AddVitalsWithinAsync(db, session.Id, records, actor, now, ct);
         await audit.RecordAsync(db, actor, AuditActions.Create, VitalsIntake.VitalsRecord, session.Id.ToString(), session.PatientId,
-            new { source = "manual", kinds = records.Select(r => r.Kind) }, ct);
+            new { source = "manual", kinds = records.Select(r => r.Kind), alerts = raised }, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await notifier.PublishAsync(new ClinicChange(ClinicNotifier.VitalsChanged, session.PatientId));
+        if (raised > 0)
+        {
+            await notifier.PublishAsync(new ClinicChange(ClinicNotifier.AlertsChanged, session.PatientId));
+        }
         return Result<IReadOnlyList<VitalView>>.Ok(records.Select(ToView).ToList());
     }
 

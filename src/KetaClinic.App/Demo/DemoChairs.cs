@@ -1,0 +1,117 @@
+using KetaClinic.App.Data;
+using KetaClinic.App.Features;
+using KetaClinic.App.Features.Evaluation;
+using KetaClinic.App.Features.Measurement;
+using KetaClinic.App.Features.Monitoring;
+using KetaClinic.App.Features.Patients;
+using KetaClinic.App.Features.Sessions;
+using KetaClinic.App.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace KetaClinic.App.Demo;
+
+/// <summary>
+/// Today's chairs for the demo: a few sessions booked later today and one patient in monitoring with vitals, put
+/// there through the real handlers (check-in, chair facts, vitals, pre-dose checks, dosing record), so the chair
+/// board is alive on first start.
+/// </summary>
+public sealed partial class DemoChairs(
+    IDbContextFactory<ClinicDbContext> dbFactory,
+    TimeProvider clock,
+    ClinicSettings clinic,
+    Sessions sessions,
+    Measurements measurements,
+    MonitoringService monitoring,
+    PatientRegistry patients,
+    ILogger<DemoChairs> logger)
+{
+    public async Task SeedAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var staff = await db.Users.AsNoTracking().ToListAsync(ct);
+        var nurseUser = staff.Single(u => u.Email == "nurse@demo.clinic");
+        var nurse2 = staff.Single(u => u.Email == "nurse2@demo.clinic");
+        var nurse = new Actor(nurseUser.Id, nurseUser.Email!, [ClinicRoles.Nurse], null);
+        var chairs = await db.Chairs.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
+        var today = DateOnly.FromDateTime(clinic.ToClinicTime(now).DateTime);
+        var ready = new List<TreatmentCourse>();
+        foreach (var course in await db.TreatmentCourses.AsNoTracking().Where(c => c.Route == "iv").OrderBy(c => c.Id).ToListAsync(ct))
+        {
+            var consentRoute = ConsentLibrary.ConsentRouteFor(course.Route);
+            if (await db.ClinicalEvaluations.AnyAsync(e => e.PatientId == course.PatientId && e.Status == "signed" && e.FinalDecision == "eligible" && e.ExpiresOn > today, ct)
+                && await db.Consents.AnyAsync(k => k.PatientId == course.PatientId && k.Route == consentRoute && k.Status == "active", ct)
+                && !await db.SafetyAlerts.AnyAsync(a => a.PatientId == course.PatientId && a.AcknowledgedAt == null, ct))
+            {
+                ready.Add(course);
+            }
+        }
+
+        if (ready.Count == 0 || chairs.Count == 0)
+        {
+            return;
+        }
+
+        var booked = new List<Guid>();
+        for (var i = 0; i < Math.Min(ready.Count, Math.Min(chairs.Count, 4)); i++)
+        {
+            var course = ready[i];
+            var sequence = await db.TreatmentSessions.CountAsync(s => s.CourseId == course.Id, ct) + 1;
+            var session = new TreatmentSession
+            {
+                Id = Guid.CreateVersion7(now),
+                CourseId = course.Id,
+                PatientId = course.PatientId,
+                LocationId = course.LocationId,
+                ChairId = chairs[i].Id,
+                SequenceNumber = sequence,
+                ScheduledStart = i == 0 ? now.AddMinutes(-50) : now.AddHours(i),
+                Status = "scheduled",
+            };
+            db.TreatmentSessions.Add(session);
+            booked.Add(session.Id);
+        }
+
+        await db.SaveChangesAsync(ct);
+        var first = await db.TreatmentSessions.AsNoTracking().SingleAsync(s => s.Id == booked[0], ct);
+        await RunAsync("weight", patients.RecordMeasurementAsync(first.PatientId, new RecordMeasurementRequest("weight", 78.4m, now.AddMinutes(-5)), nurse, ct));
+        foreach (var (instrument, items) in new[] { ("phq9", 9), ("gad7", 7) })
+        {
+            var answers = Enumerable.Range(1, items).ToDictionary(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture), n => n % 3 == 0 ? 2 : 1);
+            answers["9"] = 0;
+            if (items < 9)
+            {
+                answers.Remove("9");
+                answers.Remove("8");
+            }
+
+            await RunAsync(instrument, measurements.RecordAsync(first.PatientId, new RecordResponseRequest(instrument, answers, now.AddMinutes(-4), first.Id), nurse, ct));
+        }
+
+        await RunAsync("check-in", measurements.CheckInAsync(first.Id, "handed", nurse, ct));
+        await RunAsync("facts", sessions.RecordFactsAsync(first.Id, new ChairFactsRequest(now.AddHours(-9), now.AddHours(-3), "Jamie Rivera", "+1 217 555 0188",
+            true, "negative", now.AddMinutes(-10), ["sertraline 100 mg daily"], true), nurse, ct));
+        await RunAsync("pre-dose vitals", monitoring.RecordManualAsync(first.Id, new Features.Monitoring.ManualVitalsRequest(128, 82, 74, 98, 14, null, null), nurse, ct));
+        await RunAsync("checks", sessions.PassChecksAsync(first.Id, nurse, ct));
+        var dosing = await RunAsync("dosing", sessions.StartDosingAsync(first.Id, nurse, ct));
+        var product = await db.ControlledProducts.AsNoTracking().Where(p => p.Drug == "KetamineHydrochloride").Select(p => (Guid?)p.Id).FirstOrDefaultAsync(ct);
+        var start = clock.GetUtcNow();
+        await RunAsync("dosing record", sessions.CompleteDosingAsync(first.Id, new DosingRequest(dosing?.Dose?.DoseMg, null, "left antecubital", start, clock.GetUtcNow(),
+            "Demo data: the infusion is recorded when the demo starts, not over 40 minutes.", 50m, null, product, "DEMO-LOT", null, nurse2.Id, start, null), nurse, ct));
+        await RunAsync("monitoring vitals", monitoring.RecordManualAsync(first.Id, new Features.Monitoring.ManualVitalsRequest(134, 86, 80, 97, null, null, null), nurse, ct));
+    }
+
+    private async Task<T?> RunAsync<T>(string step, Task<Result<T>> call)
+    {
+        var r = await call;
+        if (!r.IsOk)
+        {
+            LogStep(logger, step, (r.Message ?? "") + " " + string.Join(" ", r.Errors.Select(e => $"{e.Field} {e.Message}")));
+        }
+
+        return r.Value;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo chair step {Step} refused: {Reason}")]
+    private static partial void LogStep(ILogger logger, string step, string reason);
+}

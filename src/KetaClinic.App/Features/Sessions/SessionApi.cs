@@ -1,0 +1,55 @@
+using KetaClinic.App.Security;
+
+namespace KetaClinic.App.Features.Sessions;
+
+public static class SessionApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/sessions/today", async (Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.TodayAsync(ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsRead).WithName("TodaysSessions");
+        api.MapGet("/chairs/board", async (Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.ChairBoardAsync(ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsRead).WithName("ChairBoard");
+
+        var session = api.MapGroup("/sessions/{id:guid}");
+        session.MapGet("", async (Guid id, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.GetAsync(id, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsRead).WithName("GetSession");
+        session.MapPost("/facts", async (Guid id, ChairFactsRequest request, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.RecordFactsAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("RecordSessionFacts");
+        session.MapPost("/overrides", async (Guid id, OverrideRequest request, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.OverrideGateAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("OverridePreDoseCheck");
+        session.MapPost("/checks-passed", async (Guid id, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.PassChecksAsync(id, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("PassPreDoseChecks");
+        session.MapPost("/dosing", async (Guid id, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.StartDosingAsync(id, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("StartDosing");
+        session.MapPost("/dosing-record", async (Guid id, DosingRequest request, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.CompleteDosingAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("CompleteDosing");
+        session.MapPost("/alerts/{number:int}/acknowledge", async (Guid id, int number, AcknowledgeAlertRequest request, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.AcknowledgeAlertAsync(id, number, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("AcknowledgeSessionAlert");
+        session.MapPost("/side-effects", async (Guid id, SideEffectRequest request, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.RecordSideEffectAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("RecordSideEffect");
+        session.MapPost("/recovery", async (Guid id, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.BeginRecoveryAsync(id, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("BeginRecovery");
+        session.MapPost("/discharge-assessment", async (Guid id, AssessmentPayload request, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.AssessAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("RecordDischargeAssessment");
+        session.MapPost("/discharge", async (Guid id, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.DischargeAsync(id, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("DischargeSession");
+        session.MapPost("/stop", async (Guid id, StopRequest request, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.StopEarlyAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("StopSessionEarly");
+    }
+}

@@ -1,0 +1,388 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KetaClinic.App.Data;
+using KetaClinic.App.Features.ControlledSubstances;
+using KetaClinic.App.Features.Evaluation;
+using KetaClinic.App.Features.Sessions;
+using KetaClinic.App.Security;
+using KetaClinic.App.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace KetaClinic.App.Tests;
+
+/// <summary>The chair workflow over HTTP on a real database: every gate and move, refusals, overrides, dosing and the ledger, alerts, discharge.</summary>
+public abstract class SessionTests(ClockedAppFixture fixture)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static readonly string[] Medications = ["sertraline 100 mg"];
+
+    private ClinicAppFactory App => fixture.App;
+
+    private DateTimeOffset Now => fixture.Clock.GetUtcNow();
+
+    /// <summary>A demo patient who may be treated by <paramref name="route"/> (signed eligibility, active consent, no open safety alert),
+    /// weighed and with today's scales, and a new session of their course booked now at a chair.</summary>
+    internal static async Task<(Guid SessionId, Guid PatientId)> ReadySessionAsync(ClinicAppFactory app, DateTimeOffset now, string route = "iv", Guid? chairId = null)
+    {
+        Guid courseId, patientId, locationId, chair;
+        await using (var db = app.NewDbContext())
+        {
+            var today = DateOnly.FromDateTime(now.UtcDateTime);
+            var consentRoute = ConsentLibrary.ConsentRouteFor(route);
+            var courses = await db.TreatmentCourses.AsNoTracking().Where(c => c.Route == route).ToListAsync();
+            var candidates = new List<TreatmentCourse>();
+            foreach (var c in courses)
+            {
+                var eligible = await db.ClinicalEvaluations.AnyAsync(e => e.PatientId == c.PatientId && e.Status == "signed" && e.FinalDecision == "eligible" && e.ExpiresOn > today);
+                var consent = await db.Consents.AnyAsync(k => k.PatientId == c.PatientId && k.Route == consentRoute && k.Status == "active");
+                var alerts = await db.SafetyAlerts.AnyAsync(a => a.PatientId == c.PatientId && a.AcknowledgedAt == null);
+                if (eligible && consent && !alerts)
+                {
+                    candidates.Add(c);
+                }
+            }
+
+            var course = candidates[Random.Shared.Next(candidates.Count)];
+            courseId = course.Id;
+            patientId = course.PatientId;
+            locationId = course.LocationId;
+            chair = chairId ?? (await db.Chairs.AsNoTracking().Where(x => x.LocationId == locationId).Select(x => x.Id).ToListAsync())[Random.Shared.Next(6)];
+            var session = new TreatmentSession
+            {
+                Id = Guid.NewGuid(), CourseId = courseId, PatientId = patientId, LocationId = locationId, ChairId = chair,
+                SequenceNumber = 99, ScheduledStart = now, Status = "scheduled",
+            };
+            db.TreatmentSessions.Add(session);
+            await db.SaveChangesAsync();
+            var nurse = await app.ClientForAsync(ClinicRoles.Nurse);
+            Ok(await nurse.PostAsJsonAsync($"/api/patients/{patientId}/measurements", new { kind = "weight", value = 80m, measuredAt = now.AddMinutes(-1) }));
+            Ok(await nurse.PostAsJsonAsync($"/api/patients/{patientId}/responses", new { instrumentId = "phq9", answers = MeasurementTests.Phq9(1, 1, 1, 1, 1, 1, 1, 1, 0) }));
+            Ok(await nurse.PostAsJsonAsync($"/api/patients/{patientId}/responses", new { instrumentId = "gad7", answers = MeasurementTests.Phq9(1, 1, 1, 1, 1, 1, 1) }));
+            return (session.Id, patientId);
+        }
+    }
+
+    internal static void Ok(HttpResponseMessage response)
+    {
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
+    }
+
+    internal static async Task<SessionView> ViewAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<SessionView>(body, Json)!;
+    }
+
+    internal static async Task<string> RefusedAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"expected {expected}, got {(int)response.StatusCode}: {body}");
+        return body;
+    }
+
+    /// <summary>Nurse records the chair facts and pre-dose vitals so every gate of an IV session is met.</summary>
+    internal static async Task ReadyChecksAsync(HttpClient nurse, Guid sessionId, DateTimeOffset now, decimal systolic = 122)
+    {
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{sessionId}/vitals", new { systolic, diastolic = 78m, heartRate = 72m, oxygenSaturation = 98m }));
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{sessionId}/facts", new
+        {
+            lastFoodAt = now.AddHours(-8), lastDrinkAt = now.AddHours(-3), companionName = "Pat Driver", companionPhone = "+1 217 555 0199",
+            canBecomePregnant = false, medications = Medications, medicationsReviewed = true,
+        }));
+    }
+
+    private static async Task<SessionView> GetAsync(HttpClient client, Guid id) => await ViewAsync(await client.GetAsync($"/api/sessions/{id}"));
+
+    private async Task<(SessionView View, long? DrawSequence)> DoseAsync(Guid sessionId, bool withLedger)
+    {
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        long? drawSequence = null;
+        if (withLedger)
+        {
+            var container = (await LedgerTests.ReceiveAsync(App, "0409-2051-05", 1))[0];
+            drawSequence = (await LedgerTests.OkAsync(await nurse.PostAsJsonAsync("/api/ledger/draws", new { sessionId, containerId = container, amount = new { value = 1.0m, unit = "mL" } }))).Sequence;
+        }
+
+        var view = await ViewAsync(await nurse.PostAsync($"/api/sessions/{sessionId}/dosing", null));
+        Assert.Equal("dosing", view.State);
+        var start = Now;
+        fixture.Clock.Advance(TimeSpan.FromMinutes(40));
+        nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        string nurse2;
+        await using (var db = App.NewDbContext())
+        {
+            nurse2 = await db.Users.Where(u => u.Email == "nurse2@demo.clinic").Select(u => u.Id).SingleAsync();
+        }
+
+        var record = await nurse.PostAsJsonAsync($"/api/sessions/{sessionId}/dosing-record", new
+        {
+            givenDoseMg = view.Dose!.DoseMg, site = "left antecubital", startedAt = start.AddSeconds(1), endedAt = start.AddMinutes(40),
+            infusionVolumeMl = 50m, productId = (await LedgerTests.ProductAsync(nurse, "0409-2051-05")).Id, lot = "T-LOT", secondCheckUserId = nurse2, secondCheckAt = start,
+            ledgerDrawSequence = drawSequence,
+        });
+        return (await ViewAsync(record), drawSequence);
+    }
+
+    [Fact]
+    public async Task A_nurse_runs_an_iv_session_from_check_in_to_discharge_and_every_step_records_who_and_when()
+    {
+        var (id, patientId) = await ReadySessionAsync(App, Now);
+        var desk = await App.ClientForAsync(ClinicRoles.FrontDesk);
+        Ok(await desk.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { sentVia = "handed" }));
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        var view = await GetAsync(nurse, id);
+        Assert.Equal("checked-in", view.State);
+        Assert.Equal("Jordan Lee", view.History[^1].By);
+
+        await ReadyChecksAsync(nurse, id, Now);
+        view = await ViewAsync(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        Assert.Equal("pre-dose-checks-passed", view.State);
+        Assert.All(view.Checks, c => Assert.NotEqual("not-met", c.Status));
+        Assert.Equal("met", view.Checks.Single(c => c.Gate == "medication-review").Status);
+        Assert.Equal("40 mg", view.Dose!.Calculated);
+
+        var (dosed, _) = await DoseAsync(id, withLedger: false);
+        Assert.Equal("monitoring", dosed.State);
+        Assert.Equal(40m, dosed.Dosing!.GivenMg);
+        Assert.Equal("Maria Chen, RN", dosed.Dosing.SecondCheckBy);
+
+        nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/vitals", new { systolic = 124m, diastolic = 80m, heartRate = 76m, oxygenSaturation = 97m }));
+        Ok(await nurse.PostAsync($"/api/sessions/{id}/recovery", null));
+        var early = await RefusedAsync(await nurse.PostAsync($"/api/sessions/{id}/discharge", null), HttpStatusCode.Conflict);
+        Assert.Contains("'recovery' to 'discharged'", early, StringComparison.Ordinal);
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(31));
+        nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/vitals", new { systolic = 120m, diastolic = 78m, heartRate = 70m, oxygenSaturation = 98m }));
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/discharge-assessment", new
+        {
+            alertAndOriented = true, walksSteadily = true, nauseaOrVomitingNeedingTreatment = false, dissociationResolved = true,
+            companionPresentName = "Pat Driver", noDrivingUntilNextDayAcknowledged = true, clinicianJudgesStable = true,
+        }));
+        view = await ViewAsync(await nurse.PostAsync($"/api/sessions/{id}/discharge", null));
+        Assert.Equal("discharged", view.State);
+        Assert.Equal(["scheduled", "checked-in", "pre-dose-checks-passed", "dosing", "monitoring", "recovery", "discharged"], view.History.Select(h => h.To));
+        Assert.All(view.History.Skip(2), h => Assert.Equal("nurse", h.Role));
+
+        await using var db = App.NewDbContext();
+        var row = await db.TreatmentSessions.SingleAsync(s => s.Id == id);
+        Assert.Equal("completed", row.Status);
+        Assert.NotNull(row.CompletedAt);
+        Assert.True(await db.SessionEvents.CountAsync(e => e.SessionId == id) >= 9);
+        var audited = await db.AuditEntries.Where(a => a.RecordType == SessionLog.SessionRecord && a.RecordId == id.ToString() && a.Action == "update").CountAsync();
+        Assert.True(audited >= 6, $"{audited} audit entries");
+    }
+
+    [Fact]
+    public async Task Passing_the_checks_with_data_missing_is_refused_naming_every_missing_gate_and_nothing_is_stored()
+    {
+        var (id, _) = await ReadySessionAsync(App, Now);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
+        var view = await GetAsync(nurse, id);
+        foreach (var gate in new[] { "vitals-taken", "blood-pressure", "fasting", "companion", "medication-review" })
+        {
+            Assert.Equal("not-met", view.Checks.Single(c => c.Gate == gate).Status);
+        }
+
+        Assert.Equal("met", view.Checks.Single(c => c.Gate == "consent").Status);
+        Assert.Equal("met", view.Checks.Single(c => c.Gate == "eligibility").Status);
+        Assert.Equal("met", view.Checks.Single(c => c.Gate == "rating-scales").Status);
+        Assert.Equal("met", view.Checks.Single(c => c.Gate == "weight").Status);
+        Assert.Equal("not-applicable", view.Checks.Single(c => c.Gate == "rems-enrollment").Status);
+
+        var body = await RefusedAsync(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null), HttpStatusCode.Conflict);
+        Assert.Contains("Still missing", body, StringComparison.Ordinal);
+        Assert.Contains("Fasting", body, StringComparison.Ordinal);
+        Assert.Contains("Companion", body, StringComparison.Ordinal);
+        await RefusedAsync(await nurse.PostAsync($"/api/sessions/{id}/dosing", null), HttpStatusCode.Conflict);
+        Assert.Equal("checked-in", (await GetAsync(nurse, id)).State);
+        await using var db = App.NewDbContext();
+        Assert.Equal(1, await db.SessionEvents.CountAsync(e => e.SessionId == id));
+    }
+
+    [Fact]
+    public async Task Forbidden_moves_are_refused_with_409_naming_the_states_and_the_rule()
+    {
+        var (id, _) = await ReadySessionAsync(App, Now);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        var body = await RefusedAsync(await nurse.PostAsync($"/api/sessions/{id}/dosing", null), HttpStatusCode.Conflict);
+        Assert.Contains("from 'scheduled' to 'dosing'", body, StringComparison.Ordinal);
+        await RefusedAsync(await nurse.PostAsync($"/api/sessions/{id}/recovery", null), HttpStatusCode.Conflict);
+        await RefusedAsync(await nurse.PostAsync($"/api/sessions/{id}/discharge", null), HttpStatusCode.Conflict);
+        var vitals = await RefusedAsync(await nurse.PostAsJsonAsync($"/api/sessions/{id}/vitals", new { heartRate = 70m }), HttpStatusCode.Conflict);
+        Assert.Contains("at the chair", vitals, StringComparison.Ordinal);
+
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
+        var twice = await RefusedAsync(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }), HttpStatusCode.Conflict);
+        Assert.Contains("checked-in", twice, StringComparison.Ordinal);
+        await RefusedAsync(await nurse.PostAsync($"/api/sessions/{id}/recovery", null), HttpStatusCode.Conflict);
+
+        var noReason = await RefusedAsync(await nurse.PostAsJsonAsync($"/api/sessions/{id}/stop", new { reason = "", followUp = "" }), HttpStatusCode.BadRequest);
+        Assert.Contains("reason", noReason, StringComparison.Ordinal);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/stop", new { reason = "Patient felt unwell before the dose", followUp = "Phone call tomorrow" }));
+        var closed = await RefusedAsync(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null), HttpStatusCode.Conflict);
+        Assert.Contains("accepts no further changes", closed, StringComparison.Ordinal);
+        await using var db = App.NewDbContext();
+        Assert.Equal("stopped-early", (await db.TreatmentSessions.SingleAsync(s => s.Id == id)).Status);
+    }
+
+    [Fact]
+    public async Task A_blood_pressure_over_the_hold_limit_blocks_the_dose_until_a_physician_overrides_it_with_a_reason()
+    {
+        var (id, _) = await ReadySessionAsync(App, Now);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
+        await ReadyChecksAsync(nurse, id, Now, systolic: 152);
+        var view = await GetAsync(nurse, id);
+        Assert.Equal("not-met", view.Checks.Single(c => c.Gate == "blood-pressure").Status);
+        var refused = await RefusedAsync(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null), HttpStatusCode.Conflict);
+        Assert.Contains("Blood pressure", refused, StringComparison.OrdinalIgnoreCase);
+
+        var byNurse = await RefusedAsync(await nurse.PostAsJsonAsync($"/api/sessions/{id}/overrides", new { gate = "blood-pressure", reason = "Anxious, rechecked" }), HttpStatusCode.BadRequest);
+        Assert.Contains("only a physician", byNurse, StringComparison.Ordinal);
+        var physician = await App.ClientForAsync(ClinicRoles.Physician);
+        var noReason = await RefusedAsync(await physician.PostAsJsonAsync($"/api/sessions/{id}/overrides", new { gate = "blood-pressure", reason = " " }), HttpStatusCode.BadRequest);
+        Assert.Contains("reason", noReason, StringComparison.Ordinal);
+        var met = await RefusedAsync(await physician.PostAsJsonAsync($"/api/sessions/{id}/overrides", new { gate = "consent", reason = "n/a" }), HttpStatusCode.BadRequest);
+        Assert.Contains("nothing to override", met, StringComparison.Ordinal);
+        var unknown = await RefusedAsync(await physician.PostAsJsonAsync($"/api/sessions/{id}/overrides", new { gate = "mood", reason = "n/a" }), HttpStatusCode.BadRequest);
+        Assert.Contains("not a pre-dose check", unknown, StringComparison.Ordinal);
+
+        view = await ViewAsync(await physician.PostAsJsonAsync($"/api/sessions/{id}/overrides", new { gate = "blood-pressure", reason = "White-coat hypertension, known; 148 at home" }));
+        var bp = view.Checks.Single(c => c.Gate == "blood-pressure");
+        Assert.Equal("overridden", bp.Status);
+        Assert.Equal("Dr. Priya Raman", bp.OverriddenBy);
+        view = await ViewAsync(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        Assert.Equal("pre-dose-checks-passed", view.State);
+
+        // A new, higher reading is another finding: the override no longer covers it and dosing cannot start.
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/vitals", new { systolic = 168m, diastolic = 96m }));
+        var blocked = await RefusedAsync(await nurse.PostAsync($"/api/sessions/{id}/dosing", null), HttpStatusCode.Conflict);
+        Assert.Contains("'dosing'", blocked, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dosing_record_feeds_the_controlled_substance_ledger_with_the_given_dose()
+    {
+        var (id, patientId) = await ReadySessionAsync(App, Now);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
+        await ReadyChecksAsync(nurse, id, Now);
+        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        var (view, draw) = await DoseAsync(id, withLedger: true);
+        Assert.Equal("monitoring", view.State);
+        Assert.NotNull(view.Dosing!.LedgerEntrySequence);
+
+        await using var db = App.NewDbContext();
+        var entry = await db.LedgerEntries.AsNoTracking().SingleAsync(e => e.Sequence == view.Dosing.LedgerEntrySequence);
+        Assert.Contains(id.ToString(), entry.Payload, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(patientId.ToString(), entry.Payload, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(view.Dosing.Id.ToString(), entry.Payload, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("40000", entry.Payload, StringComparison.Ordinal);
+        Assert.True(draw < entry.Sequence);
+    }
+
+    [Fact]
+    public async Task A_dosing_record_the_ledger_refuses_stores_nothing_in_the_session()
+    {
+        var (id, _) = await ReadySessionAsync(App, Now);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
+        await ReadyChecksAsync(nurse, id, Now);
+        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        Ok(await nurse.PostAsync($"/api/sessions/{id}/dosing", null));
+        var start = Now;
+        var refused = await nurse.PostAsJsonAsync($"/api/sessions/{id}/dosing-record", new
+        {
+            givenDoseMg = 40m, site = "left antecubital", startedAt = start, endedAt = start, durationDifferenceReason = "stopped by pump",
+            infusionVolumeMl = 50m, productId = (await LedgerTests.ProductAsync(nurse, "0409-2051-05")).Id, lot = "L1", secondCheckUserId = "nobody", ledgerDrawSequence = 999_999L,
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("dosing", (await GetAsync(nurse, id)).State);
+    }
+
+    [Fact]
+    public async Task A_vital_over_a_threshold_raises_an_alert_that_blocks_recovery_until_acknowledged_with_an_action()
+    {
+        var (id, _) = await ReadySessionAsync(App, Now);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
+        await ReadyChecksAsync(nurse, id, Now);
+        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        await DoseAsync(id, withLedger: false);
+        nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/vitals", new { oxygenSaturation = 86m }));
+        var view = await GetAsync(nurse, id);
+        var alert = Assert.Single(view.Alerts, a => a.IsOpen);
+        Assert.Contains("SpO", alert.Message, StringComparison.OrdinalIgnoreCase);
+
+        var board = (await nurse.GetFromJsonAsync<List<ChairRowView>>("/api/chairs/board", Json))!;
+        Assert.Contains(board, r => r.SessionId == id && r.OpenAlerts.Any(a => a.Number == alert.Number));
+
+        var blocked = await RefusedAsync(await nurse.PostAsync($"/api/sessions/{id}/recovery", null), HttpStatusCode.Conflict);
+        Assert.Contains("not acknowledged", blocked, StringComparison.Ordinal);
+        await RefusedAsync(await nurse.PostAsJsonAsync($"/api/sessions/{id}/alerts/{alert.Number}/acknowledge", new { action = "" }), HttpStatusCode.BadRequest);
+        view = await ViewAsync(await nurse.PostAsJsonAsync($"/api/sessions/{id}/alerts/{alert.Number}/acknowledge", new { action = "Chin lift, oxygen 2 L/min; SpO2 back to 97%" }));
+        var acknowledged = view.Alerts.Single(a => a.Number == alert.Number);
+        Assert.Equal("Sam Okafor, RN", acknowledged.AcknowledgedBy);
+        Assert.False(acknowledged.IsOpen);
+        Ok(await nurse.PostAsync($"/api/sessions/{id}/recovery", null));
+
+        await using var db = App.NewDbContext();
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.RecordId == id.ToString() && a.Details!.Contains("acknowledge-alert")));
+    }
+
+    [Fact]
+    public async Task Side_effects_are_recorded_with_severity_action_and_the_serious_adverse_event_flag()
+    {
+        var (id, _) = await ReadySessionAsync(App, Now);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
+        var noAction = await RefusedAsync(await nurse.PostAsJsonAsync($"/api/sessions/{id}/side-effects", new { kind = "nausea", severity = "moderate" }), HttpStatusCode.BadRequest);
+        Assert.Contains("actionTaken", noAction, StringComparison.Ordinal);
+        await RefusedAsync(await nurse.PostAsJsonAsync($"/api/sessions/{id}/side-effects", new { kind = "hiccups", severity = "mild" }), HttpStatusCode.BadRequest);
+        var view = await ViewAsync(await nurse.PostAsJsonAsync($"/api/sessions/{id}/side-effects", new
+        {
+            kind = "nausea", severity = "moderate", actionTaken = "Ondansetron given", medicationGiven = "ondansetron 4 mg IV", seriousAdverseEvent = false,
+        }));
+        var effect = Assert.Single(view.SideEffects);
+        Assert.Equal("nausea", effect.Kind);
+        Assert.Equal("ondansetron 4 mg IV", effect.MedicationGiven);
+    }
+
+    [Fact]
+    public async Task The_demo_clinic_starts_with_a_patient_in_monitoring_with_vitals_put_there_through_the_workflow()
+    {
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        var board = (await nurse.GetFromJsonAsync<List<ChairRowView>>("/api/chairs/board", Json))!;
+        var demo = board.First(r => r.Chair == "Chair 1");
+        Assert.Equal("monitoring", demo.Phase);
+        Assert.NotEmpty(demo.LatestVitals);
+        var today = (await nurse.GetFromJsonAsync<List<SessionListItem>>("/api/sessions/today", Json))!;
+        Assert.True(today.Any(s => s.Status == "scheduled"), string.Join(", ", today.Select(s => s.Status)));
+        await using var db = App.NewDbContext();
+        Assert.Contains(await db.SessionEvents.Where(e => e.SessionId == demo.SessionId).Select(e => e.Kind).ToListAsync(), k => k == SessionEventKinds.CompleteDosing);
+    }
+
+    [Fact]
+    public async Task Staff_without_a_clinical_role_cannot_run_the_chair_and_patients_data_reads_are_audited()
+    {
+        var (id, _) = await ReadySessionAsync(App, Now);
+        var desk = await App.ClientForAsync(ClinicRoles.FrontDesk);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.GetAsync($"/api/sessions/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await desk.PostAsync($"/api/sessions/{id}/checks-passed", null)).StatusCode);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        await GetAsync(nurse, id);
+        await using var db = App.NewDbContext();
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.RecordType == SessionLog.SessionRecord && a.RecordId == id.ToString() && a.Action == "read"));
+    }
+}
+
+public sealed class SessionTests_Sqlite(ClockedSqliteApp f) : SessionTests(f), IClassFixture<ClockedSqliteApp>;
+
+public sealed class SessionTests_Postgres(ClockedPostgresApp f) : SessionTests(f), IClassFixture<ClockedPostgresApp>;
