@@ -18,7 +18,11 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
     {
         using var http = await ApiAsync("nurse@demo.clinic");
         var today = await http.GetFromJsonAsync<JsonElement>("/api/sessions/today");
-        var session = today.EnumerateArray().First(s => s.GetProperty("status").GetString() == "scheduled" && s.GetProperty("chairName").GetString() is not null);
+        // A patient with an open safety alert could not be dosed until a physician acknowledges it: pick one without.
+        var alerts = await http.GetFromJsonAsync<JsonElement>("/api/alerts");
+        var alerted = alerts.EnumerateArray().Select(a => a.GetProperty("patientId").GetString()).ToHashSet();
+        var session = today.EnumerateArray().First(s => s.GetProperty("status").GetString() == "scheduled" && s.GetProperty("chairName").GetString() is not null
+            && !alerted.Contains(s.GetProperty("patientId").GetString()));
         var id = session.GetProperty("id").GetString()!;
         var patientId = session.GetProperty("patientId").GetString()!;
         var monitor = "DEMO-MON-" + session.GetProperty("chairName").GetString()!.Replace("Chair ", "", StringComparison.Ordinal);
