@@ -23,6 +23,13 @@ builder.Services.AddScoped<PageActor>();
 // Bedside monitors: HL7 v2 over MLLP on Hl7:Port (the web host only; the CLI does not listen).
 builder.Services.AddSingleton<KetaClinic.App.Hl7.MllpServer>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<KetaClinic.App.Hl7.MllpServer>());
+// The chair watch: overdue vitals and alert escalation (the web host only).
+builder.Services.AddSingleton(new KetaClinic.App.Features.Sessions.SessionWatchSettings(
+    builder.Configuration[KetaClinic.App.Features.Sessions.SessionWatchSettings.Key] is { } watchEvery
+        ? KetaClinic.App.Features.Sessions.SessionWatchSettings.DefaultInterval with { Value = int.Parse(watchEvery, System.Globalization.CultureInfo.InvariantCulture) }
+        : KetaClinic.App.Features.Sessions.SessionWatchSettings.DefaultInterval));
+builder.Services.AddSingleton<KetaClinic.App.Features.Sessions.SessionWatch>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<KetaClinic.App.Features.Sessions.SessionWatch>());
 
 const string SmartScheme = "CookieOrBearer";
 builder.Services.AddAuthentication(options =>

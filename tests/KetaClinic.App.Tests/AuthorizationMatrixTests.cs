@@ -79,6 +79,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["POST /api/sessions/{id:guid}/recovery"] = Clinical,
         ["POST /api/sessions/{id:guid}/discharge-assessment"] = Clinical,
         ["POST /api/sessions/{id:guid}/discharge"] = Clinical,
+        ["POST /api/sessions/{id:guid}/discharge-override"] = Clinical,
         ["POST /api/sessions/{id:guid}/stop"] = Clinical,
         ["GET /chairs"] = Clinical,
         ["POST /chairs"] = Clinical,

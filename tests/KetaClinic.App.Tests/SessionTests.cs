@@ -8,6 +8,7 @@ using KetaClinic.App.Features.Sessions;
 using KetaClinic.App.Security;
 using KetaClinic.App.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KetaClinic.App.Tests;
 
@@ -380,6 +381,141 @@ public abstract class SessionTests(ClockedAppFixture fixture)
         await GetAsync(nurse, id);
         await using var db = App.NewDbContext();
         Assert.True(await db.AuditEntries.AnyAsync(a => a.RecordType == SessionLog.SessionRecord && a.RecordId == id.ToString() && a.Action == "read"));
+    }
+
+    private async Task<SessionWatchPass> WatchAsync() =>
+        await App.Services.GetRequiredService<SessionWatch>().RunOnceAsync(CancellationToken.None);
+
+    /// <summary>An IV session whose infusion started now with no blood pressure since.</summary>
+    private async Task<Guid> InfusingAsync()
+    {
+        var (id, _) = await ReadySessionAsync(App, Now);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
+        await ReadyChecksAsync(nurse, id, Now);
+        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        Assert.Equal("dosing", (await ViewAsync(await nurse.PostAsync($"/api/sessions/{id}/dosing", null))).State);
+        return id;
+    }
+
+    [Fact]
+    public async Task A_blood_pressure_missed_during_infusion_raises_one_alert_that_escalates_to_the_physician_when_nobody_acknowledges_it()
+    {
+        var id = await InfusingAsync();
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        await WatchAsync();
+        Assert.DoesNotContain((await GetAsync(nurse, id)).Alerts, a => a.Kind == "VitalsOverdue");
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(11));
+        await WatchAsync();
+        var overdue = Assert.Single((await GetAsync(nurse, id)).Alerts, a => a.Kind == "VitalsOverdue" && a.Message.Contains("blood pressure", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("chair-nurse", overdue.Level);
+        Assert.Null(overdue.EscalatedTo);
+        var count = (await GetAsync(nurse, id)).Alerts.Count;
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(30));
+        await WatchAsync();
+        Assert.Equal(count, (await GetAsync(nurse, id)).Alerts.Count);
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(2));
+        await WatchAsync();
+        Assert.Equal("second-level", (await GetAsync(nurse, id)).Alerts.Single(a => a.Number == overdue.Number).Level);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(5));
+        await WatchAsync();
+        var escalated = (await GetAsync(nurse, id)).Alerts.Single(a => a.Number == overdue.Number);
+        Assert.Equal("physician", escalated.Level);
+        Assert.Equal("escalated to physician", escalated.EscalatedTo);
+        var board = (await nurse.GetFromJsonAsync<List<ChairRowView>>("/api/chairs/board", Json))!;
+        Assert.Contains(board, r => r.SessionId == id && r.OpenAlerts.Any(a => a.Number == overdue.Number && a.EscalatedTo == "escalated to physician"));
+
+        await using var db = App.NewDbContext();
+        var events = await db.SessionEvents.Where(e => e.SessionId == id).ToListAsync();
+        Assert.All(events.Where(e => e.Kind is SessionEventKinds.RaiseOverdue or SessionEventKinds.Escalate), e => Assert.Equal("system", e.ActorId));
+        Assert.Equal(2, events.Count(e => e.Kind == SessionEventKinds.Escalate));
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.RecordId == id.ToString() && a.Details!.Contains("raise-overdue")));
+    }
+
+    [Fact]
+    public async Task An_acknowledged_overdue_alert_does_not_escalate()
+    {
+        var id = await InfusingAsync();
+        fixture.Clock.Advance(TimeSpan.FromMinutes(11));
+        await WatchAsync();
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        var overdue = (await GetAsync(nurse, id)).Alerts.First(a => a.Kind == "VitalsOverdue");
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/alerts/{overdue.Number}/acknowledge", new { action = "Cuff re-seated, BP taken" }));
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(8));
+        await WatchAsync();
+        var after = (await GetAsync(nurse, id)).Alerts.Single(a => a.Number == overdue.Number);
+        Assert.Equal("chair-nurse", after.Level);
+        Assert.False(after.IsOpen);
+    }
+
+    [Fact]
+    public async Task A_session_that_cannot_be_rebuilt_is_skipped_and_the_others_are_still_watched()
+    {
+        var broken = await InfusingAsync();
+        var id = await InfusingAsync();
+        await using (var db = App.NewDbContext())
+        {
+            db.SessionEvents.Add(new SessionEventRow
+            {
+                SessionId = broken, Sequence = 1000, Kind = "no-such-kind", Payload = "{}", ActorId = "x", ActorName = "x", ActorRole = "nurse", At = Now,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        try
+        {
+            fixture.Clock.Advance(TimeSpan.FromMinutes(11));
+            var pass = await WatchAsync();
+            Assert.True(pass.Failed >= 1);
+            var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+            Assert.Contains((await GetAsync(nurse, id)).Alerts, a => a.Kind == "VitalsOverdue");
+        }
+        finally
+        {
+            // The shared clinic stays readable for the other tests.
+            await using var db = App.NewDbContext();
+            await db.SessionEvents.Where(e => e.SessionId == broken && e.Kind == "no-such-kind").ExecuteDeleteAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Only_a_physician_discharges_with_criteria_unmet_and_only_with_a_reason_and_the_unmet_criteria_are_recorded()
+    {
+        var (id, _) = await ReadySessionAsync(App, Now);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
+        await ReadyChecksAsync(nurse, id, Now);
+        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        await DoseAsync(id, withLedger: false);
+        nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/vitals", new { systolic = 124m, diastolic = 80m, heartRate = 76m, oxygenSaturation = 97m }));
+        var recovering = await ViewAsync(await nurse.PostAsync($"/api/sessions/{id}/recovery", null));
+        Assert.False(recovering.CanDischarge);
+
+        var byNurse = await RefusedAsync(await nurse.PostAsJsonAsync($"/api/sessions/{id}/discharge-override", new { reason = "Ride is here" }), HttpStatusCode.BadRequest);
+        Assert.Contains("only a physician", byNurse, StringComparison.Ordinal);
+        var physician = await App.ClientForAsync(ClinicRoles.Physician);
+        var noReason = await RefusedAsync(await physician.PostAsJsonAsync($"/api/sessions/{id}/discharge-override", new { reason = " " }), HttpStatusCode.BadRequest);
+        Assert.Contains("reason", noReason, StringComparison.Ordinal);
+        Assert.Equal("recovery", (await GetAsync(nurse, id)).State);
+
+        var view = await ViewAsync(await physician.PostAsJsonAsync($"/api/sessions/{id}/discharge-override", new { reason = "Seen by me: stable, alert, companion waiting" }));
+        Assert.Equal("discharged", view.State);
+        Assert.Equal("Dr. Priya Raman", view.DischargeOverride!.By);
+        Assert.Equal("Seen by me: stable, alert, companion waiting", view.DischargeOverride.Reason);
+        Assert.NotEmpty(view.DischargeOverride.UnmetCriteria);
+        Assert.Equal(view.DischargeOverride.UnmetCriteria.Count, view.Discharge.Count(c => c.Status == "notmet"));
+        Assert.Equal("physician", view.History[^1].Role);
+
+        // Rebuilt from its events, the session still shows the override.
+        Assert.Equal(view.DischargeOverride.UnmetCriteria, (await GetAsync(nurse, id)).DischargeOverride!.UnmetCriteria);
+        await using var db = App.NewDbContext();
+        Assert.Equal("completed", (await db.TreatmentSessions.SingleAsync(s => s.Id == id)).Status);
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.RecordId == id.ToString() && a.Details!.Contains("discharge-override")));
     }
 }
 

@@ -62,6 +62,9 @@ public sealed partial class TreatmentSession
 
     public SessionStop? Stop { get; private set; }
 
+    /// <summary>The physician's override when the patient left with criteria unmet; null for a regular discharge.</summary>
+    public DischargeOverride? DischargeOverride { get; private set; }
+
     public DateTimeOffset? CheckedInAt => _history.FirstOrDefault(t => t.To == SessionState.CheckedIn)?.At;
 
     /// <summary>Start of the dose: the dosing record's start, or the moment dosing started until the record exists.</summary>
@@ -295,6 +298,37 @@ public sealed partial class TreatmentSession
         DischargeDecision = readiness;
         Move(SessionState.Discharged, by, at, null);
         return readiness;
+    }
+
+    /// <summary>
+    /// A physician discharges the patient although discharge criteria are not met, with a written reason; the unmet
+    /// criteria are recorded with the override. Refused for anyone but a physician, without a reason, outside recovery,
+    /// and when every criterion is met (then the regular discharge applies).
+    /// </summary>
+    public DischargeOverride DischargeWithOverride(string reason, SessionSettings settings, SessionActor by, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Allow(SessionState.Discharged);
+        var text = Validate(by, at, clinician: true, ("reason", reason));
+        var v = new Validator();
+        if (!by.IsPhysician)
+        {
+            v.Add("by", $"only a physician may discharge with criteria unmet; {by.Name} acts as {by.Role.ToString().ToLowerInvariant()}.");
+            Throw(v);
+        }
+
+        var readiness = EvaluateDischarge(at, settings);
+        if (readiness.CanDischarge)
+        {
+            v.Add("reason", "every discharge criterion is met; there is nothing to override (discharge the patient instead).");
+            Throw(v);
+        }
+
+        var given = new DischargeOverride(by, at, text[0]!, readiness.Missing);
+        DischargeDecision = readiness;
+        DischargeOverride = given;
+        Move(SessionState.Discharged, by, at, text[0]);
+        return given;
     }
 
     /// <summary>

@@ -38,6 +38,8 @@ public sealed class ClinicAppFactory(TestDatabase database, int demoPatients = 1
         builder.UseSetting("Hl7:IdleTimeoutSeconds", "3");
         builder.UseSetting("Hl7:FrameTimeoutSeconds", "2");
         builder.UseSetting("Hl7:MaxFrameBytes", "16384");
+        // The chair watch runs only when a test calls its pass, at the time the test has set.
+        builder.UseSetting("Sessions:WatchIntervalSeconds", "0");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -48,6 +48,9 @@ public static class SessionApi
         session.MapPost("/discharge", async (Guid id, Sessions s, HttpContext http, CancellationToken ct) =>
                 (await s.DischargeAsync(id, ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.SessionsWrite).WithName("DischargeSession");
+        session.MapPost("/discharge-override", async (Guid id, DischargeOverrideRequest request, Sessions s, HttpContext http, CancellationToken ct) =>
+                (await s.DischargeWithOverrideAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("DischargeSessionWithOverride");
         session.MapPost("/stop", async (Guid id, StopRequest request, Sessions s, HttpContext http, CancellationToken ct) =>
                 (await s.StopEarlyAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.SessionsWrite).WithName("StopSessionEarly");

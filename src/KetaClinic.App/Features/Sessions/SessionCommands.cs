@@ -24,6 +24,7 @@ public static class SessionEventKinds
     public const string RaiseOverdue = "raise-overdue";
     public const string Cancel = "cancel";
     public const string NoShow = "no-show";
+    public const string DischargeOverride = "discharge-override";
 }
 
 /// <summary>What the nurse records at the chair for the pre-dose checks (each field null = not recorded now).</summary>
@@ -45,6 +46,9 @@ public sealed record ChairFacts(
     [System.Text.Json.Serialization.JsonIgnore]
     public DateTimeOffset? ReviewedAt { get; init; }
 }
+
+/// <summary>A physician's discharge with criteria unmet: the reason (the unmet criteria are re-derived on replay and recorded by the domain).</summary>
+public sealed record DischargeOverridePayload(string Reason);
 
 public sealed record GateOverridePayload(PreDoseGate Gate, string Reason, PreDoseFacts Facts);
 

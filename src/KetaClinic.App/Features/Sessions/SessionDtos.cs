@@ -24,6 +24,14 @@ public sealed record AlertView(
     string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, string? Action)
 {
     public bool IsOpen => AcknowledgedAt is null;
+
+    /// <summary>Who an unacknowledged alert has climbed to, in words; null while it is with the chair nurse.</summary>
+    public string? EscalatedTo => Level switch
+    {
+        "second-level" => "escalated to the second level",
+        "physician" => "escalated to physician",
+        _ => null,
+    };
 }
 
 public sealed record SideEffectView(
@@ -60,7 +68,8 @@ public sealed record SessionView(
     DueView? NextCheck,
     IReadOnlyList<DueView> Overdue,
     ChairFacts Facts,
-    string? StopReason);
+    string? StopReason,
+    DischargeOverrideView? DischargeOverride = null);
 
 public sealed record ChairRowView(
     string Chair, Guid SessionId, string Patient, string Protocol, string Phase, int MinutesInPhase, int? MinutesSinceDose,
@@ -99,6 +108,11 @@ public sealed record DosingRequest(
     long? LedgerDrawSequence);
 
 public sealed record AcknowledgeAlertRequest(string? Action);
+
+public sealed record DischargeOverrideRequest(string? Reason);
+
+/// <summary>A discharge with criteria unmet: who, when, why, and the criteria that were unmet.</summary>
+public sealed record DischargeOverrideView(string By, DateTimeOffset At, string Reason, IReadOnlyList<string> UnmetCriteria);
 
 public sealed record StopRequest(string? Reason, string? FollowUp);
 

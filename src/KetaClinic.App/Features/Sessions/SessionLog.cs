@@ -123,6 +123,9 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
             case SessionEventKinds.Discharge:
                 session.Discharge(settings, by, e.At);
                 break;
+            case SessionEventKinds.DischargeOverride:
+                session.DischargeWithOverride(Read<DischargeOverridePayload>(e).Reason, settings, by, e.At);
+                break;
             case SessionEventKinds.StopEarly:
                 var s = Read<StopPayload>(e);
                 session.StopEarly(s.Reason, s.FollowUp, by, e.At);

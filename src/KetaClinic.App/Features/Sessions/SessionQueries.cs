@@ -107,7 +107,8 @@ public sealed partial class Sessions
             monitoring?.Next is { } next ? Due(next) : null,
             monitoring is null ? [] : [.. monitoring.Overdue.Select(Due)],
             loaded.Facts,
-            s.Stop?.Reason);
+            s.Stop?.Reason,
+            s.DischargeOverride is { } o ? new DischargeOverrideView(o.By.Name, o.At, o.Reason, o.UnmetCriteria) : null);
     }
 
     public async Task<ChairChoices> ChoicesAsync(Actor actor, CancellationToken ct)

@@ -182,6 +182,11 @@ public sealed partial class Sessions(
     public Task<Result<SessionView>> DischargeAsync(Guid sessionId, Actor actor, CancellationToken ct) =>
         CommandAsync(sessionId, actor, (db, loaded, now) => Task.FromResult<(string, object)>((SessionEventKinds.Discharge, new EmptyPayload())), ct);
 
+    /// <summary>A physician discharges with criteria unmet, with a written reason; the unmet criteria are recorded.</summary>
+    public Task<Result<SessionView>> DischargeWithOverrideAsync(Guid sessionId, DischargeOverrideRequest request, Actor actor, CancellationToken ct) =>
+        CommandAsync(sessionId, actor, (db, loaded, now) => Task.FromResult<(string, object)>(
+            (SessionEventKinds.DischargeOverride, new DischargeOverridePayload(request?.Reason ?? ""))), ct);
+
     public Task<Result<SessionView>> StopEarlyAsync(Guid sessionId, StopRequest request, Actor actor, CancellationToken ct) =>
         CommandAsync(sessionId, actor, (db, loaded, now) => Task.FromResult<(string, object)>(
             (SessionEventKinds.StopEarly, new StopPayload(request?.Reason ?? "", request?.FollowUp ?? ""))), ct);
