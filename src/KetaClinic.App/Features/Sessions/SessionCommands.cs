@@ -24,6 +24,12 @@ public static class SessionEventKinds
     public const string RaiseOverdue = "raise-overdue";
     public const string Cancel = "cancel";
     public const string NoShow = "no-show";
+
+    /// <summary>REMS form fields a clinician completed (not a workflow step: replay skips it).</summary>
+    public const string RemsFields = "rems-fields";
+
+    /// <summary>The REMS form marked as sent (not a workflow step: replay skips it).</summary>
+    public const string RemsSubmitted = "rems-submitted";
 }
 
 /// <summary>What the nurse records at the chair for the pre-dose checks (each field null = not recorded now).</summary>
