@@ -54,6 +54,9 @@ public static class SessionApi
         session.MapPost("/stop", async (Guid id, StopRequest request, Sessions s, HttpContext http, CancellationToken ct) =>
                 (await s.StopEarlyAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.SessionsWrite).WithName("StopSessionEarly");
+        session.MapGet("/record", async (Guid id, SessionRecords r, HttpContext http, CancellationToken ct) =>
+                (await r.GetAsync(id, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsRead).WithName("GetSessionRecord");
         session.MapGet("/rems-form", async (Guid id, RemsForms f, HttpContext http, CancellationToken ct) =>
                 (await f.GetAsync(id, ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.SessionsRead).WithName("GetRemsForm");
