@@ -57,6 +57,8 @@ public static class ClinicServices
         services.AddSingleton<KetaClinic.App.Features.Sessions.SessionLog>();
         services.AddSingleton<KetaClinic.App.Features.Sessions.PreDoseFactsLoader>();
         services.AddSingleton<KetaClinic.App.Features.Sessions.Sessions>();
+        services.AddSingleton<KetaClinic.App.Features.Sessions.RemsForms>();
+        services.AddSingleton<KetaClinic.App.Features.Sessions.SessionRecords>();
         services.AddSingleton<OutcomeProjector>();
         services.AddSingleton<Measurements>();
         services.AddSingleton<OutcomeQueries>();

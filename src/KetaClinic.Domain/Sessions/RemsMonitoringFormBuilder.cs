@@ -93,6 +93,13 @@ public static class RemsMonitoringFormBuilder
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
+    /// <summary>The form's fields still empty, by their camelCase names.</summary>
+    public static IReadOnlyList<string> MissingFields(RemsMonitoringForm form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        return Missing(form);
+    }
+
     private static List<string> Missing(RemsMonitoringForm f)
     {
         var missing = new List<string>();

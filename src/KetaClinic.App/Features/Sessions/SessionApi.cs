@@ -13,6 +13,9 @@ public static class SessionApi
         api.MapGet("/chairs/board", async (Sessions s, HttpContext http, CancellationToken ct) =>
                 (await s.ChairBoardAsync(ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.SessionsRead).WithName("ChairBoard");
+        api.MapGet("/rems/overdue", async (RemsForms f, HttpContext http, CancellationToken ct) =>
+                (await f.OverdueAsync(ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsRead).WithName("OverdueRemsForms");
 
         var session = api.MapGroup("/sessions/{id:guid}");
         session.MapGet("", async (Guid id, Sessions s, HttpContext http, CancellationToken ct) =>
@@ -54,5 +57,17 @@ public static class SessionApi
         session.MapPost("/stop", async (Guid id, StopRequest request, Sessions s, HttpContext http, CancellationToken ct) =>
                 (await s.StopEarlyAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.SessionsWrite).WithName("StopSessionEarly");
+        session.MapGet("/record", async (Guid id, SessionRecords r, HttpContext http, CancellationToken ct) =>
+                (await r.GetAsync(id, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsRead).WithName("GetSessionRecord");
+        session.MapGet("/rems-form", async (Guid id, RemsForms f, HttpContext http, CancellationToken ct) =>
+                (await f.GetAsync(id, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsRead).WithName("GetRemsForm");
+        session.MapPost("/rems-form/fields", async (Guid id, RemsFieldsRequest request, RemsForms f, HttpContext http, CancellationToken ct) =>
+                (await f.CompleteAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("CompleteRemsForm");
+        session.MapPost("/rems-form/submission", async (Guid id, RemsSubmitRequest request, RemsForms f, HttpContext http, CancellationToken ct) =>
+                (await f.SubmitAsync(id, request, ClinicApi.ActorOf(http), ct)).ToHttp())
+            .RequireAuthorization(Permissions.SessionsWrite).WithName("SubmitRemsForm");
     }
 }

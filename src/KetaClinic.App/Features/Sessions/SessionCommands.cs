@@ -25,6 +25,12 @@ public static class SessionEventKinds
     public const string Cancel = "cancel";
     public const string NoShow = "no-show";
     public const string DischargeOverride = "discharge-override";
+
+    /// <summary>REMS form fields a clinician completed (not a workflow step: replay skips it).</summary>
+    public const string RemsFields = "rems-fields";
+
+    /// <summary>The REMS form marked as sent (not a workflow step: replay skips it).</summary>
+    public const string RemsSubmitted = "rems-submitted";
 }
 
 /// <summary>What the nurse records at the chair for the pre-dose checks (each field null = not recorded now).</summary>

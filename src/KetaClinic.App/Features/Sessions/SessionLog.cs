@@ -145,6 +145,8 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
             case SessionEventKinds.NoShow:
                 session.MarkNoShow(by, e.At);
                 break;
+            case SessionEventKinds.RemsFields or SessionEventKinds.RemsSubmitted:
+                break;
             default:
                 throw new SessionSetupException($"Unknown session event kind '{e.Kind}'.");
         }
@@ -175,6 +177,11 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
         Apply(loaded.Session, loaded.Plan, row, newVitals ?? new Dictionary<Guid, VitalSignRecord>(), loaded.Facts);
         db.SessionEvents.Add(row);
         loaded.Events.Add(row);
+        if (kind is SessionEventKinds.RemsFields or SessionEventKinds.RemsSubmitted)
+        {
+            return row; // paperwork after the session: the session row stays as it is
+        }
+
         var status = StatusOf(loaded.Session.State);
         if (loaded.Row.Status != status)
         {
