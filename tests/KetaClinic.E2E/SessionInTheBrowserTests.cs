@@ -14,7 +14,7 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
     private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("America/Chicago");
 
     [Fact]
-    public async Task A_nurse_runs_a_demo_session_from_check_in_to_recovery_while_the_monitor_streams_and_an_alert_appears_on_the_chair_board()
+    public async Task A_nurse_runs_a_demo_session_from_check_in_to_discharge_while_the_monitor_streams_and_an_alert_appears_on_the_chair_board()
     {
         using var http = await ApiAsync("nurse@demo.clinic");
         var today = await http.GetFromJsonAsync<JsonElement>("/api/sessions/today");
@@ -101,6 +101,16 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
         await Assertions.Expect(page.Locator("[data-testid=session-problem]")).ToContainTextAsync("Still missing");
         await Assertions.Expect(page.Locator("[data-testid=session-state]")).ToHaveTextAsync("recovery");
         await page.Context.CloseAsync();
+
+        // The physician may discharge with a criterion unmet, giving the reason; the unmet criteria stay on the record.
+        var physician = await clinic.LoginAsync("physician@demo.clinic");
+        await physician.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        await physician.GotoAsync($"/sessions/{id}");
+        await physician.FillAsync("[data-testid=discharge-override-reason]", "Assessed at the chair: alert, walking steadily, companion present");
+        await physician.ClickAsync("[data-testid=discharge-override]");
+        await Assertions.Expect(physician.Locator("[data-testid=session-state]")).ToHaveTextAsync("discharged");
+        await Assertions.Expect(physician.Locator("[data-testid=discharge-override-record]")).ToContainTextAsync("minimum");
+        await physician.Context.CloseAsync();
     }
 
     private static Dictionary<string, int> Answers(int items) =>
