@@ -82,6 +82,14 @@ public abstract class RemsFormTests(ClockedAppFixture fixture)
         var filled = await nurse.PostAsJsonAsync($"/api/sessions/{id}/rems-form/fields", new { patientName = "Someone Else" });
         Assert.Contains("patientName", await SessionTests.RefusedAsync(filled, HttpStatusCode.BadRequest), StringComparison.Ordinal);
 
+        // Above the protocol's absolute maximum, or an implausible blood pressure: refused naming the field, nothing kept.
+        var tooHigh = await nurse.PostAsJsonAsync($"/api/sessions/{id}/rems-form/fields", new { doseMg = 112m, lot = "ESK-LOT-1" });
+        Assert.Contains("doseMg", await SessionTests.RefusedAsync(tooHigh, HttpStatusCode.BadRequest), StringComparison.Ordinal);
+        var implausible = await nurse.PostAsJsonAsync($"/api/sessions/{id}/rems-form/fields",
+            new { bloodPressureAt40Minutes = new { systolicMmHg = 400m, diastolicMmHg = 80m, measuredAt = TimeProvider.System.GetUtcNow() } });
+        Assert.Contains("bloodPressureAt40Minutes", await SessionTests.RefusedAsync(implausible, HttpStatusCode.BadRequest), StringComparison.Ordinal);
+        Assert.Contains("lot", (await FormAsync(await nurse.GetAsync($"/api/sessions/{id}/rems-form"))).MissingFields);
+
         form = await FormAsync(await nurse.PostAsJsonAsync($"/api/sessions/{id}/rems-form/fields", ValuesFor(form.MissingFields)));
         Assert.Empty(form.MissingFields);
         Assert.Equal("ESK-LOT-1", form.Form.Lot);

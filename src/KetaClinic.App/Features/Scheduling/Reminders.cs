@@ -97,9 +97,11 @@ public sealed class Reminders(IDbContextFactory<ClinicDbContext> dbFactory, Clin
     /// <summary>The pre-visit rules: the protocol's fasting times (REFERENCE.md §5), a ride home, no driving until the next day.</summary>
     public static string Instructions(TreatmentProtocol? protocol)
     {
-        var food = protocol?.Fasting.NoFoodMinutes.Value ?? 120;
-        var drink = protocol?.Fasting.NoDrinkMinutes.Value ?? 30;
-        return $"Before it: no food for {Duration(food)} and no drinks for {Duration(drink)} before your appointment. Arrange a ride home: you must not drive until the next day.";
+        // Without a known protocol no fasting time is invented: the patient is told to ask the clinic.
+        var fasting = protocol is null
+            ? "Before it: ask the clinic how long to go without food and drink."
+            : $"Before it: no food for {Duration(protocol.Fasting.NoFoodMinutes.Value)} and no drinks for {Duration(protocol.Fasting.NoDrinkMinutes.Value)} before your appointment.";
+        return $"{fasting} Arrange a ride home: you must not drive until the next day.";
     }
 
     private static string Duration(int minutes) => minutes % 60 == 0

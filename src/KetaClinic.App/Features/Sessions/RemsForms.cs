@@ -1,3 +1,5 @@
+using KetaClinic.Domain.Protocols;
+using System.Globalization;
 using KetaClinic.App.Data;
 using KetaClinic.App.Features.Evaluation;
 using KetaClinic.App.Security;
@@ -131,7 +133,7 @@ public sealed class RemsForms(IDbContextFactory<ClinicDbContext> dbFactory, Audi
 
         var draft = await DraftAsync(db, loaded!, ct);
         var fromSession = draft.Form;
-        var errors = Validate(request, fromSession, clinic.Today(clock));
+        var errors = Validate(request, fromSession, loaded!.Session.Protocol, clinic.Today(clock));
         if (errors.Count > 0)
         {
             return Result<RemsFormView>.Invalid(errors);
@@ -357,7 +359,7 @@ public sealed class RemsForms(IDbContextFactory<ClinicDbContext> dbFactory, Audi
     private static List<string> Given(RemsFieldsRequest r) =>
         [.. RemsMonitoringFormBuilder.MissingFields(new RemsMonitoringForm()).Except(RemsMonitoringFormBuilder.MissingFields(Fill(new RemsMonitoringForm(), r, default)))];
 
-    private static IReadOnlyList<FieldError> Validate(RemsFieldsRequest r, RemsMonitoringForm fromSession, DateOnly today)
+    private static IReadOnlyList<FieldError> Validate(RemsFieldsRequest r, RemsMonitoringForm fromSession, TreatmentProtocol protocol, DateOnly today)
     {
         var v = new Validator();
         var given = Given(r);
@@ -394,9 +396,10 @@ public sealed class RemsForms(IDbContextFactory<ClinicDbContext> dbFactory, Audi
             v.Add("treatmentDate", "cannot be in the future.");
         }
 
-        if (r.DoseMg is { } mg && (mg <= 0 || mg > 84))
+        var maximum = protocol.Dose.AbsoluteMaximum;
+        if (r.DoseMg is { } mg && (mg <= 0 || mg > maximum.Value.Value))
         {
-            v.Add("doseMg", "must be more than 0 and at most 84 mg (three 28 mg devices, REFERENCE.md §5).");
+            v.Add("doseMg", string.Create(CultureInfo.InvariantCulture, $"must be more than 0 and at most {maximum.Value.Value} mg ({maximum.Source})."));
         }
 
         foreach (var (field, minutes) in new[] { ("totalMinutesFirstDeviceToEndOfMonitoring", r.TotalMinutesFirstDeviceToEndOfMonitoring), ("readyToLeaveWithoutTwoHourRuleMinutes", r.ReadyToLeaveWithoutTwoHourRuleMinutes) })
@@ -407,11 +410,15 @@ public sealed class RemsForms(IDbContextFactory<ClinicDbContext> dbFactory, Audi
             }
         }
 
+        // The same plausibility limits as monitor values (VitalsMappingSettings), not a second copy.
+        var plausible = VitalsMappingSettings.Default.Plausibility;
+        var (sys, dia) = (plausible.SystolicMmHg.Value, plausible.DiastolicMmHg.Value);
         foreach (var (field, bp) in new[] { ("bloodPressureBeforeDosing", r.BloodPressureBeforeDosing), ("bloodPressureAt40Minutes", r.BloodPressureAt40Minutes), ("bloodPressureBeforeCompletion", r.BloodPressureBeforeCompletion) })
         {
-            if (bp is not null && (bp.SystolicMmHg is < 40 or > 300 || bp.DiastolicMmHg is < 20 or > 200 || bp.DiastolicMmHg >= bp.SystolicMmHg))
+            if (bp is not null && (bp.SystolicMmHg < sys.Min || bp.SystolicMmHg > sys.Max || bp.DiastolicMmHg < dia.Min || bp.DiastolicMmHg > dia.Max || bp.DiastolicMmHg >= bp.SystolicMmHg))
             {
-                v.Add(field, "must be a plausible reading: systolic 40–300, diastolic 20–200 mmHg, diastolic below systolic.");
+                v.Add(field, string.Create(CultureInfo.InvariantCulture,
+                    $"must be a plausible reading: systolic {sys.Min}–{sys.Max}, diastolic {dia.Min}–{dia.Max} mmHg, diastolic below systolic."));
             }
         }
 
