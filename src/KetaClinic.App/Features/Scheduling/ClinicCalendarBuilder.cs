@@ -16,8 +16,8 @@ public sealed class ClinicCalendarBuilder(ClinicSettings clinic, ProtocolLibrary
     public const string InfusionPump = "infusion-pump";
     public const string VitalSignsMonitor = "vital-signs-monitor";
 
-    /// <summary>Statuses of a session that still holds its chair.</summary>
-    public static readonly IReadOnlyList<string> ActiveStatuses = ["scheduled", "checked-in"];
+    /// <summary>Statuses of a session that still holds its chair: booked, or a patient at the chair in any workflow step.</summary>
+    public static readonly IReadOnlyList<string> ActiveStatuses = ["scheduled", .. KetaClinic.App.Hl7.VitalsIntake.SessionsAtChair];
 
     /// <summary>Chair time of a session booked without an end (before plans existed): its protocol's appointment length.</summary>
     public int DefaultMinutes(string protocolCode) => protocols.Find(protocolCode)?.Timing.AppointmentMinutes ?? 90;

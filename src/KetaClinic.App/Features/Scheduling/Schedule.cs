@@ -119,9 +119,10 @@ public sealed class Schedule(
         {
             return Result<BoardSessionView>.NotFound($"No session with id {sessionId}.");
         }
-        if (session.Status != "scheduled" && !(status == "cancelled" && session.Status == "checked-in"))
+        if (session.Status != "scheduled")
         {
-            return Result<BoardSessionView>.Conflict($"The session is {session.Status}; only a scheduled session can be {(status == "cancelled" ? "cancelled" : "marked as a no-show")}.");
+            // After check-in the chair workflow owns the session: it ends by discharge or by stopping early with a reason.
+            return Result<BoardSessionView>.Conflict($"The session is {session.Status}; only a scheduled session can be {(status == "cancelled" ? "cancelled" : "marked as a no-show")}. A session already checked in is stopped early on its session page.");
         }
         if (status == "no-show" && session.ScheduledStart > now)
         {
