@@ -157,7 +157,7 @@ internal static class Program
         return new ClinicDbContext(builder.Options);
     }
 
-    /// <summary>Chairs 1..n, each with monitor equipment:BENCH-MON-i and a different demo patient checked in.</summary>
+    /// <summary>Chairs 1..n, each with monitor equipment:BENCH-MON-i and a different demo patient checked in (a check-in event, as the chair workflow stores it).</summary>
     private static async Task SeedMonitoredChairsAsync(string provider, string connection, int monitors)
     {
         var now = TimeProvider.System.GetUtcNow();
@@ -172,7 +172,10 @@ internal static class Program
             var patient = patients[i % patients.Count];
             var course = new TreatmentCourse { Id = Guid.NewGuid(), PatientId = patient.Id, LocationId = location.Id, Route = "iv", ProtocolCode = "iv-racemic-ketamine", Status = "active", CreatedAt = now };
             db.TreatmentCourses.Add(course);
-            db.TreatmentSessions.Add(new TreatmentSession { Id = Guid.NewGuid(), CourseId = course.Id, PatientId = patient.Id, LocationId = location.Id, ChairId = chair.Id, SequenceNumber = 1, ScheduledStart = now.AddMinutes(-10), Status = "monitoring", CheckedInAt = now.AddMinutes(-15) });
+            // Checked in through the workflow's own event, so the chair workflow takes the values and evaluates them for alerts.
+            var session = new TreatmentSession { Id = Guid.NewGuid(), CourseId = course.Id, PatientId = patient.Id, LocationId = location.Id, ChairId = chair.Id, SequenceNumber = 1, ScheduledStart = now.AddMinutes(-10), Status = "checked-in", CheckedInAt = now.AddMinutes(-15) };
+            db.TreatmentSessions.Add(session);
+            db.SessionEvents.Add(new SessionEventRow { SessionId = session.Id, Sequence = 1, Kind = "check-in", Payload = "{}", ActorId = "bench", ActorName = "Bench nurse", ActorRole = "nurse", At = now.AddMinutes(-15) });
         }
         await db.SaveChangesAsync();
     }
@@ -273,6 +276,7 @@ internal sealed class ChildProcess : IDisposable
     {
         lock (_log)
         {
+            if (Environment.GetEnvironmentVariable("KETACLINIC_BENCH_APP_LOG") is { Length: > 0 } file) { File.AppendAllText(file, line + "\n"); }
             _log.AppendLine(line);
         }
     }

@@ -24,7 +24,15 @@ public abstract class Hl7CrashRecoveryTests(Provider provider)
 
         public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
         {
-            var filing = eventData.Context?.ChangeTracker.Entries<Hl7InboundMessage>().Any(e => e.Entity.DeviceKey == deviceKey && e.Entity.AckCode == "AA") ?? false;
+            // The intake inserts in bulk (nothing tracked): ask the transaction itself whether it files this device's message.
+            await using var probe = transaction.Connection!.CreateCommand();
+            probe.Transaction = transaction;
+            probe.CommandText = "SELECT COUNT(*) FROM hl7_inbound_messages WHERE device_key = @key AND ack_code = 'AA'";
+            var key = probe.CreateParameter();
+            key.ParameterName = "@key";
+            key.Value = deviceKey;
+            probe.Parameters.Add(key);
+            var filing = Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
             if (filing && Reached.TrySetResult())
             {
                 // The app is "killed" here: it stops while this commit waits, so the transaction is rolled back.

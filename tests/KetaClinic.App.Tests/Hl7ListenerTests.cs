@@ -38,7 +38,7 @@ public abstract class Hl7ListenerTests(AppFixture fixture)
 
     private async Task<int> PortAsync() => await App.Services.GetRequiredService<MllpServer>().BoundPort;
 
-    /// <summary>A chair with a registered monitor and a checked-in session at it.</summary>
+    /// <summary>A chair with a registered monitor and a session checked in at it through the workflow's check-in event.</summary>
     private async Task<(string Equipment, Guid SessionId, Guid PatientId, string Mrn)> ChairInSessionAsync()
     {
         await using var db = App.NewDbContext();
@@ -52,6 +52,7 @@ public abstract class Hl7ListenerTests(AppFixture fixture)
         db.TreatmentCourses.Add(course);
         var session = new TreatmentSession { Id = Guid.NewGuid(), CourseId = course.Id, PatientId = patient.Id, LocationId = location.Id, ChairId = chair.Id, SequenceNumber = 1, ScheduledStart = Now.AddMinutes(-20), Status = "checked-in", CheckedInAt = Now.AddMinutes(-25) };
         db.TreatmentSessions.Add(session);
+        db.SessionEvents.Add(MonitoredChairs.CheckInEvent(session));
         await db.SaveChangesAsync();
         return (equipment, session.Id, patient.Id, patient.Mrn);
     }
@@ -108,6 +109,39 @@ public abstract class Hl7ListenerTests(AppFixture fixture)
         Assert.Equal("AA", log.AckCode);
         Assert.Equal(4, log.ObservationsStored);
         Assert.True(await db.AuditEntries.AnyAsync(a => a.RecordType == VitalsIntake.VitalsRecord && a.PatientId == patientId && a.RecordId == log.Id.ToString()));
+    }
+
+    [Fact]
+    public async Task Monitor_values_go_through_the_chair_workflow_from_message_to_message_and_see_what_the_nurse_did_in_between()
+    {
+        var (equipment, sessionId, _, _) = await ChairInSessionAsync();
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        using var client = await ConnectAsync();
+        async Task<List<Features.Sessions.AlertView>> AlertsAfterAsync(int spo2)
+        {
+            Assert.StartsWith("MSA|AA|", Msa(await SendAsync(client.GetStream(), Oru("WF" + Guid.NewGuid().ToString("N")[..10], equipment, spo2: spo2))), StringComparison.Ordinal);
+            var view = await nurse.GetFromJsonAsync<Features.Sessions.SessionView>($"/api/sessions/{sessionId}", SessionTests.Json);
+            return [.. view!.Alerts];
+        }
+
+        var first = Assert.Single(await AlertsAfterAsync(86));
+        Assert.True(first.IsOpen);
+        Assert.Contains("SpO", first.Message, StringComparison.OrdinalIgnoreCase);
+        // Still open: the next low value does not raise the same alert again.
+        Assert.Single(await AlertsAfterAsync(85));
+
+        // The nurse acknowledges between two messages; the intake must build on that, not on what it held before.
+        (await nurse.PostAsJsonAsync($"/api/sessions/{sessionId}/alerts/{first.Number}/acknowledge", new { action = "Chin lift, oxygen 2 L/min" })).EnsureSuccessStatusCode();
+        var alerts = await AlertsAfterAsync(84);
+        Assert.Equal(2, alerts.Count);
+        Assert.False(alerts.Single(a => a.Number == first.Number).IsOpen);
+        Assert.True(alerts.Single(a => a.Number != first.Number).IsOpen);
+
+        await using var db = App.NewDbContext();
+        var events = await db.SessionEvents.Where(e => e.SessionId == sessionId).OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.Kind }).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e.Sequence));
+        Assert.Equal(["check-in", "vitals", "vitals", "acknowledge-alert", "vitals"], events.Select(e => e.Kind));
+        Assert.Equal(12, await db.VitalSigns.CountAsync(v => v.SessionId == sessionId));
     }
 
     [Fact]

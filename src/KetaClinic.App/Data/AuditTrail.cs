@@ -40,10 +40,29 @@ public sealed class AuditTrail(TimeProvider clock)
         RecordManyAsync(db, [new AuditRecord(actor, action, recordType, recordId, patientId, details)], ct);
 
     /// <summary>
-    /// Appends entries in the given order with one read and one update of the chain head, for writers that file
-    /// many records in one transaction (the HL7 intake's group commit).
+    /// Appends entries in the given order with one read and one update of the chain head; they are saved with the
+    /// caller's SaveChanges.
     /// </summary>
     public async Task RecordManyAsync(ClinicDbContext db, IReadOnlyList<AuditRecord> records, CancellationToken ct)
+    {
+        foreach (var entry in await ChainAsync(db, records, ct))
+        {
+            db.AuditEntries.Add(entry);
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="RecordManyAsync"/>, but the entries go with the caller's bulk inserts instead of SaveChanges: for
+    /// writers that file many records in one transaction (the HL7 intake's group commit).
+    /// </summary>
+    public async Task AddManyAsync(ClinicDbContext db, IReadOnlyList<AuditRecord> records, RowInserts inserts, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(inserts);
+        inserts.Add(await ChainAsync(db, records, ct));
+    }
+
+    /// <summary>Chains the records after the head, moves the head past them, and returns the entries to store.</summary>
+    private async Task<List<AuditEntry>> ChainAsync(ClinicDbContext db, IReadOnlyList<AuditRecord> records, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(records);
@@ -51,9 +70,10 @@ public sealed class AuditTrail(TimeProvider clock)
         {
             throw new InvalidOperationException("An audit entry must be written in the same transaction as what it records: call AuditTrail.BeginAsync first.");
         }
+        var entries = new List<AuditEntry>(records.Count);
         if (records.Count == 0)
         {
-            return;
+            return entries;
         }
         var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
         var sequence = head.LastSequence;
@@ -84,7 +104,7 @@ public sealed class AuditTrail(TimeProvider clock)
                     var d => JsonSerializer.Serialize(d, DetailsJson),
                 });
             var hash = AuditChain.ComputeHash(previousHash, facts);
-            db.AuditEntries.Add(new AuditEntry
+            entries.Add(new AuditEntry
             {
                 Sequence = facts.Sequence,
                 OccurredAt = facts.OccurredAt,
@@ -103,6 +123,7 @@ public sealed class AuditTrail(TimeProvider clock)
             previousHash = hash;
         }
         await db.Database.ExecuteSqlAsync($"UPDATE audit_chain_heads SET last_sequence = {sequence}, last_hash = {previousHash} WHERE id = 1", ct);
+        return entries;
     }
 
     public static DateTimeOffset TruncateToMicroseconds(DateTimeOffset t) =>

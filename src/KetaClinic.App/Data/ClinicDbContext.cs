@@ -493,6 +493,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.Property(m => m.AckCode).HasMaxLength(2).IsRequired();
             e.Property(m => m.Error).HasMaxLength(500);
             e.HasIndex(m => new { m.SendingApplication, m.SendingFacility, m.ControlId }).IsUnique();
+            e.HasIndex(m => m.ControlId);
             e.HasIndex(m => m.ReceivedAt);
         });
     }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text;
 using System.Threading.Channels;
 using KetaClinic.App.Data;
+using KetaClinic.App.Features.Sessions;
 using KetaClinic.App.Realtime;
 using KetaClinic.App.Security;
 using KetaClinic.Domain.Monitoring;
@@ -30,6 +31,7 @@ public sealed class VitalsIntake(
     ClinicNotifier notifier,
     KetaClinic.Domain.Sessions.SessionSettings sessions,
     KetaClinic.App.Features.Sessions.Sessions chair,
+    SessionLog sessionLog,
     ILogger<VitalsIntake> logger) : IAsyncDisposable, IDisposable
 {
     public const string VitalsRecord = "vital-signs";
@@ -45,6 +47,18 @@ public sealed class VitalsIntake(
     private readonly Lock _startLock = new();
     private Task? _writer;
     private int _disposed;
+
+    /// <summary>
+    /// Sessions the writer rebuilt, kept between batches so a batch does not replay every session's history again.
+    /// Only the writer touches it. An entry is used only while the stored session still ends at the same event and
+    /// status (checked under the audit-head lock every writer holds), and is dropped when a batch that touched it fails.
+    /// </summary>
+    private readonly Dictionary<Guid, RebuiltSession> _rebuilt = [];
+
+    /// <summary>How long a rebuilt session is reused before it is rebuilt from storage anyway (plan or protocol edits).</summary>
+    private static readonly TimeSpan RebuiltLifetime = TimeSpan.FromMinutes(5);
+
+    private sealed record RebuiltSession(LoadedSession Loaded, DateTimeOffset BuiltAt);
 
     public VitalsMappingSettings Mapping { get; init; } = VitalsMappingSettings.Default;
 
@@ -163,11 +177,13 @@ public sealed class VitalsIntake(
         var controlIds = batch.Select(p => Truncate(p.Message.Header.ControlId, 199)).Distinct().ToList();
         var senders = batch.Select(p => Truncate(Designator(p.Message.Header.SendingApplication), 227)).Distinct().ToList();
         var facilities = batch.Select(p => Truncate(Designator(p.Message.Header.SendingFacility), 227)).Distinct().ToList();
-        // All three columns, so the unique (sender, facility, control id) index is used, not a scan of the log.
+        // By control id (its own index), then sender and facility compared here: asking for all three columns at once
+        // makes PostgreSQL probe every combination of the batch's senders, facilities and control ids.
         var answered = (await db.Hl7InboundMessages.AsNoTracking()
-                .Where(m => senders.Contains(m.SendingApplication) && facilities.Contains(m.SendingFacility) && controlIds.Contains(m.ControlId))
+                .Where(m => controlIds.Contains(m.ControlId))
                 .Select(m => new { m.SendingApplication, m.SendingFacility, m.ControlId, m.AckCode, m.Error })
                 .ToListAsync(ct))
+            .Where(m => senders.Contains(m.SendingApplication) && facilities.Contains(m.SendingFacility))
             .ToDictionary(m => (m.SendingApplication, m.SendingFacility, m.ControlId), m => (m.AckCode, m.Error));
 
         var keysOf = batch.Select(p => DeviceKeys(p.Mapped.Accepted.Select(o => o.Device).FirstOrDefault() ?? DeviceFrom(p.Message))).ToList();
@@ -175,9 +191,13 @@ public sealed class VitalsIntake(
         var monitors = await db.MonitorDevices.AsNoTracking().Where(d => d.IsActive && allKeys.Contains(d.DeviceKey)).ToListAsync(ct);
         var chairIds = monitors.Select(m => (Guid?)m.ChairId).Distinct().ToList();
         var earliest = batch.Min(p => p.ReceivedAt).AddHours(-sessions.PreDose.VisitWindowHours.Value);
-        var atChairs = chairIds.Count == 0 ? [] : await db.TreatmentSessions.AsNoTracking()
+        // Each session with the sequence of its last stored event, to tell whether a kept rebuilt session is current.
+        var found = chairIds.Count == 0 ? [] : await db.TreatmentSessions.AsNoTracking()
             .Where(s => chairIds.Contains(s.ChairId) && SessionsAtChair.Contains(s.Status) && s.ScheduledStart >= earliest)
+            .Select(s => new { Row = s, Last = db.SessionEvents.Where(e => e.SessionId == s.Id).Max(e => (int?)e.Sequence) ?? 0 })
             .ToListAsync(ct);
+        var atChairs = found.Select(f => f.Row).ToList();
+        var lastEvents = found.ToDictionary(f => f.Row.Id, f => f.Last);
         var mrns = new Dictionary<Guid, string>();
         if (batch.Any(p => ReportedPatient(p) is not null) && atChairs.Count > 0)
         {
@@ -186,6 +206,9 @@ public sealed class VitalsIntake(
         }
 
         var outcomes = new List<(Pending, string)>(batch.Count);
+        var logs = new List<Hl7InboundMessage>(batch.Count);
+        var vitalRows = new List<VitalSignRecord>(batch.Count * 6);
+        var events = new List<SessionEventRow>();
         var records = new List<AuditRecord>();
         var refused = new List<(string ControlId, string Reason)>();
         var changed = new HashSet<Guid>();
@@ -236,7 +259,7 @@ public sealed class VitalsIntake(
                 log.AckCode = "AE";
                 log.Error = Truncate(refusal.ToString(), 500);
                 log.ObservationsRejected = p.Mapped.Accepted.Count + p.Mapped.Rejected.Count;
-                db.Hl7InboundMessages.Add(log);
+                logs.Add(log);
                 refused.Add((header.ControlId, refusal.Message));
                 // AE, not AR: the message was fine; this clinic cannot file it (unknown monitor, no session, other patient).
                 outcomes.Add((p, Hl7Ack.Build(Hl7AckCode.ApplicationError, header, [refusal], p.AckOptions)));
@@ -246,7 +269,7 @@ public sealed class VitalsIntake(
             log.AckCode = "AA";
             log.ObservationsStored = p.Mapped.Accepted.Count;
             log.ObservationsRejected = p.Warnings.Count;
-            db.Hl7InboundMessages.Add(log);
+            logs.Add(log);
             var actor = new Actor($"hl7:{chosen!.DeviceKey}", chosen.Description ?? chosen.DeviceKey, ["Device"], p.RemoteAddress);
             if (!toSessions.TryGetValue(session!.Id, out var forSession))
             {
@@ -272,7 +295,7 @@ public sealed class VitalsIntake(
                     RecordedAt = AuditTrail.TruncateToMicroseconds(p.ReceivedAt),
                     RecordedBy = $"hl7:{chosen.DeviceKey}",
                 };
-                db.VitalSigns.Add(vital);
+                vitalRows.Add(vital);
                 forSession.Records.Add(vital);
             }
             records.Add(new AuditRecord(actor, AuditActions.Create, VitalsRecord, log.Id.ToString(), session!.PatientId,
@@ -284,21 +307,58 @@ public sealed class VitalsIntake(
         // Each session takes its new values once per batch and evaluates them for alerts (VitalAlerts thresholds) in
         // this transaction, so an alert is stored with the values that raised it.
         var alerted = new HashSet<Guid>();
-        foreach (var (sessionId, (vitals, actor, patientId)) in toSessions)
+        var touched = new List<Guid>(toSessions.Count);
+        try
         {
-            if (await chair.AddVitalsWithinAsync(db, sessionId, vitals, actor, AuditTrail.TruncateToMicroseconds(clock.GetUtcNow()), ct) > 0)
+            if (toSessions.Count > 0)
             {
-                alerted.Add(patientId);
+                var now = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow());
+                var rebuilt = await RebuiltSessionsAsync(db, [.. toSessions.Keys], atChairs, lastEvents, now, ct);
+                foreach (var (sessionId, (vitals, actor, patientId)) in toSessions)
+                {
+                    if (!rebuilt.TryGetValue(sessionId, out var loaded))
+                    {
+                        continue;
+                    }
+                    touched.Add(sessionId);
+                    switch (chair.AddVitalsWithin(db, loaded, vitals, actor, now, events))
+                    {
+                        case null:
+                            _rebuilt.Remove(sessionId);
+                            break;
+                        case > 0:
+                            alerted.Add(patientId);
+                            break;
+                    }
+                }
             }
+            // Bulk inserts in one go: change tracking would cost more than the database does on this path.
+            var inserts = new RowInserts().Add(logs).Add(vitalRows).Add(events);
+            await audit.AddManyAsync(db, records, inserts, ct);
+            await inserts.ExecuteAsync(db, ct);
+            if (db.ChangeTracker.HasChanges())
+            {
+                await db.SaveChangesAsync(ct); // a session row whose status the workflow moved
+            }
+            await tx.CommitAsync(ct);
         }
-        if (toSessions.Count > 0)
+        catch
         {
-            db.ChangeTracker.DetectChanges();
+            // The rebuilt sessions took values that were not stored: rebuild them from storage next time.
+            foreach (var id in touched)
+            {
+                _rebuilt.Remove(id);
+            }
+            throw;
         }
 
-        await audit.RecordManyAsync(db, records, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        foreach (var id in touched)
+        {
+            if (_rebuilt.TryGetValue(id, out var kept))
+            {
+                kept.Loaded.Events.Clear(); // the rebuilt session is kept; the event rows are not needed again
+            }
+        }
         foreach (var (controlId, reason) in refused)
         {
             LogRefused(logger, controlId, reason);
@@ -312,6 +372,53 @@ public sealed class VitalsIntake(
             await notifier.PublishAsync(new ClinicChange(ClinicNotifier.AlertsChanged, patientId));
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// The sessions to add values to, rebuilt: kept ones whose stored history has not moved on since (same last event,
+    /// same status, not older than <see cref="RebuiltLifetime"/>), the others replayed from storage and kept.
+    /// </summary>
+    private async Task<Dictionary<Guid, LoadedSession>> RebuiltSessionsAsync(
+        ClinicDbContext db, List<Guid> sessionIds, List<TreatmentSession> rows, Dictionary<Guid, int> lastEvents, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = new Dictionary<Guid, LoadedSession>(sessionIds.Count);
+        foreach (var id in sessionIds)
+        {
+            var row = rows.Find(r => r.Id == id)!;
+            if (_rebuilt.TryGetValue(id, out var kept)
+                && kept.Loaded.LastSequence == lastEvents.GetValueOrDefault(id)
+                && kept.Loaded.Row.Status == row.Status
+                && kept.Loaded.Row.ChairId == row.ChairId
+                && now - kept.BuiltAt < RebuiltLifetime)
+            {
+                result[id] = kept.Loaded;
+                continue;
+            }
+
+            _rebuilt.Remove(id);
+            try
+            {
+                if (await sessionLog.LoadAsync(db, id, ct, now) is { } loaded)
+                {
+                    _rebuilt[id] = new RebuiltSession(loaded, now);
+                    result[id] = loaded;
+                }
+            }
+            catch (SessionSetupException ex)
+            {
+                LogNotRebuilt(logger, id, ex.Message);
+            }
+        }
+
+        // Sessions no longer reported on (the patient left) are let go.
+        if (_rebuilt.Count > 64)
+        {
+            foreach (var stale in _rebuilt.Where(e => now - e.Value.BuiltAt >= RebuiltLifetime).Select(e => e.Key).ToList())
+            {
+                _rebuilt.Remove(stale);
+            }
+        }
+        return result;
     }
 
     private static string? ReportedPatient(Pending p) => p.Mapped.Accepted.Select(o => o.ReportedPatientId).FirstOrDefault(id => id is not null);
@@ -417,6 +524,9 @@ public sealed class VitalsIntake(
 
     private static void LogRefused(ILogger logger, string controlId, string reason) =>
         logger.LogWarning("HL7 message {ControlId} not stored: {Reason}", controlId, reason);
+
+    private static void LogNotRebuilt(ILogger logger, Guid sessionId, string reason) =>
+        logger.LogWarning("Vitals not added to session {SessionId}: {Reason}", sessionId, reason);
 
     private static void LogBatchFailed(ILogger logger, int count, string reason) =>
         logger.LogWarning("HL7 batch of {Count} messages failed ({Reason}); filing them one by one", count, reason);

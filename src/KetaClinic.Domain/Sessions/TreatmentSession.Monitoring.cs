@@ -7,6 +7,9 @@ namespace KetaClinic.Domain.Sessions;
 public sealed partial class TreatmentSession
 {
     private readonly List<VitalObservation> _vitals = [];
+
+    /// <summary>What identifies an observation already recorded (kind, time, value, device), so a repeat is found at once.</summary>
+    private readonly HashSet<(VitalKind Kind, DateTimeOffset ObservedAt, VitalValue Value, DeviceIdentity Device)> _recorded = [];
     private readonly List<SessionAlert> _alerts = [];
     private readonly List<SideEffect> _sideEffects = [];
 
@@ -36,7 +39,7 @@ public sealed partial class TreatmentSession
                 $"{SessionText.DateTime(observation.ObservedAt)} is before check-in at {SessionText.DateTime(checkedIn)}; it cannot belong to this session.")]);
         }
 
-        if (_vitals.Any(v => v.Kind == observation.Kind && v.ObservedAt == observation.ObservedAt && v.Value == observation.Value && v.Device == observation.Device))
+        if (!_recorded.Add((observation.Kind, observation.ObservedAt, observation.Value, observation.Device)))
         {
             return [];
         }

@@ -16,7 +16,9 @@ namespace KetaClinic.App.Features.Sessions;
 /// <summary>A session as stored: its row, the aggregate rebuilt from its events, and what was needed to rebuild it.</summary>
 public sealed record LoadedSession(SessionRow Row, Workflow Session, PlannedDose Plan, List<SessionEventRow> Events, ChairFacts Facts)
 {
-    public int LastSequence => Events.Count == 0 ? 0 : Events[^1].Sequence;
+    /// <summary>The sequence number of the last event applied (0 before the first); the next event takes the one after.</summary>
+    /// <remarks>Kept apart from <see cref="Events"/>, so a holder that keeps the rebuilt session may let the event rows go.</remarks>
+    public int LastSequence { get; set; } = Events.Count == 0 ? 0 : Events[^1].Sequence;
 }
 
 /// <summary>
@@ -157,9 +159,10 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
     /// <summary>
     /// Applies a new command to the loaded aggregate (the domain refuses it by throwing, and then nothing is stored),
     /// appends it as the next event and updates the session row's status. The caller saves, audits and commits.
+    /// With <paramref name="into"/>, the event row is handed there for the caller to insert instead of being added to the context.
     /// </summary>
     public SessionEventRow Append(ClinicDbContext db, LoadedSession loaded, string kind, object payload, SessionActor by, DateTimeOffset at,
-        IReadOnlyDictionary<Guid, VitalSignRecord>? newVitals = null)
+        IReadOnlyDictionary<Guid, VitalSignRecord>? newVitals = null, ICollection<SessionEventRow>? into = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(loaded);
@@ -175,8 +178,17 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
             At = AuditTrail.TruncateToMicroseconds(at),
         };
         Apply(loaded.Session, loaded.Plan, row, newVitals ?? new Dictionary<Guid, VitalSignRecord>(), loaded.Facts);
-        db.SessionEvents.Add(row);
+        if (into is null)
+        {
+            db.SessionEvents.Add(row);
+        }
+        else
+        {
+            into.Add(row);
+        }
+
         loaded.Events.Add(row);
+        loaded.LastSequence = row.Sequence;
         if (kind is SessionEventKinds.RemsFields or SessionEventKinds.RemsSubmitted)
         {
             return row; // paperwork after the session: the session row stays as it is

@@ -236,7 +236,21 @@ public sealed partial class Sessions(
             return 0;
         }
 
-        if (loaded is null || records.Count == 0)
+        return loaded is null ? 0 : AddVitalsWithin(db, loaded, records, actor, now) ?? 0;
+    }
+
+    /// <summary>
+    /// Adds values to a session already rebuilt in this transaction (the HL7 intake keeps sessions rebuilt between
+    /// batches); returns the number of alerts they raised, or null when the session refuses them (logged; the rebuilt
+    /// session may then hold part of them and must be rebuilt again from what is stored).
+    /// </summary>
+    /// <param name="into">When given, the new event row is handed there for the caller to insert (see <see cref="SessionLog.Append"/>).</param>
+    public int? AddVitalsWithin(ClinicDbContext db, LoadedSession loaded, IReadOnlyList<VitalSignRecord> records, Actor actor, DateTimeOffset now,
+        ICollection<SessionEventRow>? into = null)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
         {
             return 0;
         }
@@ -245,12 +259,12 @@ public sealed partial class Sessions(
         try
         {
             log.Append(db, loaded, SessionEventKinds.Vitals, new VitalsPayload([.. records.Select(r => r.Id)]), SessionLog.ActorOf(actor), now,
-                records.ToDictionary(r => r.Id));
+                records.ToDictionary(r => r.Id), into);
         }
         catch (DomainValidationException ex)
         {
-            LogNotAdded(logger, sessionId, ex.Message);
-            return 0;
+            LogNotAdded(logger, loaded.Row.Id, ex.Message);
+            return null;
         }
 
         return loaded.Session.Alerts.Count - before;

@@ -1,0 +1,90 @@
+using KetaClinic.App.Data;
+using KetaClinic.App.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace KetaClinic.App.Tests;
+
+/// <summary>
+/// The HL7 intake's bulk inserts write rows that read back through EF exactly as saved: GUIDs, times, decimals,
+/// nulls and text, on both providers; and nothing is left when the transaction rolls back.
+/// </summary>
+public sealed class RowInsertsTests
+{
+    /// <summary>A migrated database with one demo patient (the rows below need a patient to point at).</summary>
+    private static async Task<(TestDatabase Database, ClinicAppFactory App, Guid PatientId)> MigratedAsync(Provider provider)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        var app = new ClinicAppFactory(database, demoPatients: 1);
+        await using var db = app.NewDbContext();
+        return (database, app, await db.Patients.Select(p => p.Id).FirstAsync());
+    }
+
+    private static DateTimeOffset Micro(DateTimeOffset t) => AuditTrail.TruncateToMicroseconds(t);
+
+    [Theory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.PostgreSql)]
+    public async Task Rows_inserted_in_bulk_read_back_as_EF_saved_them(Provider provider)
+    {
+        var (database, app, patientId) = await MigratedAsync(provider);
+        await using var _ = database;
+        await using var __ = app;
+        var at = Micro(new DateTimeOffset(2026, 11, 24, 9, 30, 15, 123, TimeSpan.Zero).AddTicks(4560));
+        var message = new Hl7InboundMessage
+        {
+            Id = Guid.CreateVersion7(at), SendingApplication = "BEDSIDE^1.2.3^ISO", SendingFacility = "", ControlId = "C'1;--", MessageType = "ORU^R01",
+            ReceivedAt = at, RemoteAddress = null, DeviceKey = "equipment:É-1", AckCode = "AA", Error = null, ObservationsStored = 2, ObservationsRejected = 0,
+        };
+        var vitals = new List<VitalSignRecord>
+        {
+            new() { Id = Guid.NewGuid(), PatientId = patientId, SessionId = null, ChairId = Guid.NewGuid(), Kind = "oxygen-saturation", Value = 97.25m, Unit = "%", ObservedAt = at.AddSeconds(-5), Source = "monitor", DeviceKey = "equipment:É-1", InboundMessageId = message.Id, ResultStatus = "R", RecordedAt = at, RecordedBy = "hl7:equipment:É-1" },
+            new() { Id = Guid.NewGuid(), PatientId = patientId, SessionId = null, ChairId = null, Kind = "body-temperature", Value = -0.5m, Unit = "Cel", ObservedAt = at, Source = "manual", DeviceKey = null, InboundMessageId = null, ResultStatus = "F", RecordedAt = at, RecordedBy = "nurse" },
+        };
+
+        await using (var db = app.NewDbContext())
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await new RowInserts().Add([message]).Add(vitals).Add(new List<SessionEventRow>()).ExecuteAsync(db, CancellationToken.None);
+            await tx.CommitAsync();
+            Assert.Empty(db.ChangeTracker.Entries());
+        }
+
+        await using (var db = app.NewDbContext())
+        {
+            var log = await db.Hl7InboundMessages.AsNoTracking().SingleAsync(m => m.Id == message.Id);
+            Assert.Equivalent(message, log, strict: true);
+            var stored = await db.VitalSigns.AsNoTracking().Where(v => v.PatientId == patientId).OrderBy(v => v.ObservedAt).ToListAsync();
+            Assert.Equal(2, stored.Count);
+            Assert.Equivalent(vitals[0], stored[0], strict: true);
+            Assert.Equivalent(vitals[1], stored[1], strict: true);
+            // Queries on the converted columns find them (a GUID or time written in another format would not match).
+            Assert.Equal(1, await db.VitalSigns.CountAsync(v => v.InboundMessageId == message.Id && v.ObservedAt < at));
+            Assert.Equal(1, await db.Hl7InboundMessages.CountAsync(m => m.ControlId == "C'1;--" && m.ReceivedAt == at));
+        }
+    }
+
+    [Theory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.PostgreSql)]
+    public async Task Bulk_inserts_belong_to_the_transaction_and_go_with_a_rollback(Provider provider)
+    {
+        var (database, app, patientId) = await MigratedAsync(provider);
+        await using var _ = database;
+        await using var __ = app;
+        var at = Micro(DateTimeOffset.UnixEpoch.AddYears(56));
+        await using (var db = app.NewDbContext())
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => new RowInserts().Add([new VitalSignRecord { Id = Guid.NewGuid(), PatientId = patientId, Kind = "heart-rate", Value = 70, Unit = "/min", ObservedAt = at, RecordedAt = at, RecordedBy = "x" }]).ExecuteAsync(db, CancellationToken.None));
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var rows = Enumerable.Range(0, 700).Select(i => new VitalSignRecord { Id = Guid.NewGuid(), PatientId = patientId, Kind = "heart-rate", Value = 60 + (i % 40), Unit = "/min", ObservedAt = at.AddSeconds(i), RecordedAt = at, RecordedBy = "x" }).ToList();
+            await new RowInserts().Add(rows).ExecuteAsync(db, CancellationToken.None);
+            Assert.Equal(700, await db.VitalSigns.CountAsync(v => v.RecordedBy == "x"));
+            await tx.RollbackAsync();
+        }
+
+        await using (var db = app.NewDbContext())
+        {
+            Assert.Equal(0, await db.VitalSigns.CountAsync(v => v.RecordedBy == "x"));
+        }
+    }
+}
