@@ -44,7 +44,7 @@ internal static class Program
         return 0;
     }
 
-    private static BenchResult Skipped(string target, string why) => new(target, null, null, why);
+    private static BenchResult Skipped(string target, string why) => new(target, null, null, null, why);
 
     private static async Task<BenchResult> RunAppAsync(string root, BenchOptions options, string provider, string? server)
     {
@@ -94,10 +94,12 @@ internal static class Program
             start.Environment["Logging__LogLevel__Default"] = "Warning";
             using var app = new ChildProcess(start);
             await app.WaitHttpAsync(httpUrl + "/healthz", TimeSpan.FromMinutes(3));
-            await SeedMonitoredChairsAsync(provider, connection, options.Monitors);
+            await SeedMonitoredChairsAsync(provider, connection, options.Monitors, "BENCH-MON-");
+            var alertChairs = await SeedMonitoredChairsAsync(provider, connection, options.AlertProbes, "BENCH-ALERT-");
             var runs = await DriveAsync(hl7Port, options);
+            var board = await BoardLatency.MeasureAsync(httpUrl, hl7Port, alertChairs, () => DriveSteadyAsync(hl7Port, options), options.AlertProbes);
             var stored = await CountStoredAsync(provider, connection);
-            return new BenchResult(provider, runs.Max, runs.Steady, $"{stored.Messages} messages answered AA in the log, {stored.Vitals} vital signs stored"
+            return new BenchResult(provider, runs.Max, runs.Steady, board, $"{stored.Messages} messages answered AA in the log, {stored.Vitals} vital signs stored"
                 + (provider == "postgresql" ? $"; server fsync={await ServerSettingAsync(connection, "fsync")}, synchronous_commit={await ServerSettingAsync(connection, "synchronous_commit")}" : "; SQLite WAL, synchronous=FULL (default)"));
         }
         finally
@@ -137,7 +139,7 @@ internal static class Program
         using var server = new ChildProcess(start);
         await server.WaitTcpAsync(port, TimeSpan.FromSeconds(30));
         var runs = await DriveAsync(port, options);
-        return new BenchResult("medplum", runs.Max, runs.Steady, "@medplum/hl7 Hl7Server answering AA to every message, storing nothing");
+        return new BenchResult("medplum", runs.Max, runs.Steady, null, "@medplum/hl7 Hl7Server answering AA to every message, storing nothing");
     }
 
     private static async Task<(SimulationSummary Max, SimulationSummary Steady)> DriveAsync(int port, BenchOptions options)
@@ -150,6 +152,11 @@ internal static class Program
         return (max, steady);
     }
 
+    /// <summary>The steady load alone, run beside the chair-board probes.</summary>
+    private static Task<SimulationSummary> DriveSteadyAsync(int port, BenchOptions options) =>
+        new MonitorSimulator(new SimulationOptions("127.0.0.1", port, options.Monitors, options.SteadyRate, TimeSpan.FromSeconds(options.AlertProbes + 10), null,
+            "BENCH-MON-", VitalsScenario.Normal, TimeSpan.FromSeconds(30), 10), TimeProvider.System).RunAsync(CancellationToken.None);
+
     private static ClinicDbContext Open(string provider, string connection)
     {
         var builder = new DbContextOptionsBuilder<ClinicDbContext>();
@@ -157,27 +164,32 @@ internal static class Program
         return new ClinicDbContext(builder.Options);
     }
 
-    /// <summary>Chairs 1..n, each with monitor equipment:BENCH-MON-i and a different demo patient checked in (a check-in event, as the chair workflow stores it).</summary>
-    private static async Task SeedMonitoredChairsAsync(string provider, string connection, int monitors)
+    /// <summary>
+    /// Chairs 1..n, each with monitor equipment:{prefix}i and a different demo patient checked in (a check-in event, as
+    /// the chair workflow stores it). Returns the sessions with their monitors' equipment ids.
+    /// </summary>
+    private static async Task<List<(Guid SessionId, string Equipment)>> SeedMonitoredChairsAsync(string provider, string connection, int monitors, string prefix)
     {
         var now = TimeProvider.System.GetUtcNow();
         await using var db = Open(provider, connection);
         var location = await db.Locations.FirstAsync();
-        var patients = await db.Patients.OrderBy(p => p.Mrn).Take(monitors).ToListAsync();
+        var patients = await db.Patients.OrderBy(p => p.Mrn).ToListAsync();
+        var seeded = new List<(Guid, string)>();
         for (var i = 0; i < monitors; i++)
         {
-            var chair = new Chair { Id = Guid.NewGuid(), LocationId = location.Id, Name = $"Bench chair {i + 1}", HasMonitor = true };
+            var chair = new Chair { Id = Guid.NewGuid(), LocationId = location.Id, Name = $"{prefix}chair {i + 1}", HasMonitor = true };
             db.Chairs.Add(chair);
-            db.MonitorDevices.Add(new MonitorDevice { Id = Guid.NewGuid(), DeviceKey = $"equipment:BENCH-MON-{i + 1}", ChairId = chair.Id, Description = $"Bench monitor {i + 1}", CreatedAt = now });
+            db.MonitorDevices.Add(new MonitorDevice { Id = Guid.NewGuid(), DeviceKey = $"equipment:{prefix}{i + 1}", ChairId = chair.Id, Description = $"Bench monitor {prefix}{i + 1}", CreatedAt = now });
             var patient = patients[i % patients.Count];
             var course = new TreatmentCourse { Id = Guid.NewGuid(), PatientId = patient.Id, LocationId = location.Id, Route = "iv", ProtocolCode = "iv-racemic-ketamine", Status = "active", CreatedAt = now };
             db.TreatmentCourses.Add(course);
-            // Checked in through the workflow's own event, so the chair workflow takes the values and evaluates them for alerts.
             var session = new TreatmentSession { Id = Guid.NewGuid(), CourseId = course.Id, PatientId = patient.Id, LocationId = location.Id, ChairId = chair.Id, SequenceNumber = 1, ScheduledStart = now.AddMinutes(-10), Status = "checked-in", CheckedInAt = now.AddMinutes(-15) };
             db.TreatmentSessions.Add(session);
             db.SessionEvents.Add(new SessionEventRow { SessionId = session.Id, Sequence = 1, Kind = "check-in", Payload = "{}", ActorId = "bench", ActorName = "Bench nurse", ActorRole = "nurse", At = now.AddMinutes(-15) });
+            seeded.Add((session.Id, prefix + (i + 1).ToString(CultureInfo.InvariantCulture)));
         }
         await db.SaveChangesAsync();
+        return seeded;
     }
 
     private static async Task<(int Messages, int Vitals)> CountStoredAsync(string provider, string connection)
@@ -200,20 +212,27 @@ internal static class Program
     {
         var ceiling = results.Find(r => r.Target == "medplum")?.Max?.MessagesPerSecond;
         Console.WriteLine();
-        Console.WriteLine("| target | max msg/s | p50 / p99 ms at max | steady msg/s | p50 / p99 / max ms at steady | vs ACK-only | note |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| target | max msg/s | p50 / p99 ms at max | steady msg/s | p50 / p99 / max ms at steady | vs ACK-only | alert on chair board, quiet: p50 / p95 / max ms | alert on chair board, beside the steady load | note |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
             if (r.Max is null || r.Steady is null)
             {
-                Console.WriteLine($"| {r.Target} | - | - | - | - | - | {r.Note} |");
+                Console.WriteLine($"| {r.Target} | - | - | - | - | - | - | - | {r.Note} |");
                 continue;
             }
             var ratio = ceiling is > 0 ? (r.Max.MessagesPerSecond / ceiling.Value).ToString("0.00", CultureInfo.InvariantCulture) : "-";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Target} | {r.Max.MessagesPerSecond:0} | {r.Max.AckLatencyP50Ms:0.00} / {r.Max.AckLatencyP99Ms:0.00} | {r.Steady.MessagesPerSecond:0} | {r.Steady.AckLatencyP50Ms:0.00} / {r.Steady.AckLatencyP99Ms:0.00} / {r.Steady.AckLatencyMaxMs:0.0} | {ratio} | {r.Note} |"));
+                $"| {r.Target} | {r.Max.MessagesPerSecond:0} | {r.Max.AckLatencyP50Ms:0.00} / {r.Max.AckLatencyP99Ms:0.00} | {r.Steady.MessagesPerSecond:0} | {r.Steady.AckLatencyP50Ms:0.00} / {r.Steady.AckLatencyP99Ms:0.00} / {r.Steady.AckLatencyMaxMs:0.0} | {ratio} | {Board(r.Board?.Quiet)} | {Board(r.Board?.Loaded)} | {r.Note} |"));
         }
     }
+
+    private static string Board(BoardLatencySummary? b) => b switch
+    {
+        null => "-",
+        { Skipped: { } why } => "not measured: " + why,
+        _ => string.Create(CultureInfo.InvariantCulture, $"{b.P50Ms:0} / {b.P95Ms:0} / {b.MaxMs:0} ({b.Samples} alerts{(b.SteadyMessagesPerSecond > 0 ? $", {b.SteadyMessagesPerSecond:0} msg/s beside" : "")})"),
+    };
 
     private static int FreePort()
     {
@@ -235,9 +254,9 @@ internal static class Program
     }
 }
 
-internal sealed record BenchResult(string Target, SimulationSummary? Max, SimulationSummary? Steady, string Note);
+internal sealed record BenchResult(string Target, SimulationSummary? Max, SimulationSummary? Steady, (BoardLatencySummary Quiet, BoardLatencySummary Loaded)? Board, string Note);
 
-internal sealed record BenchOptions(IReadOnlyList<string> Targets, int Monitors, double WarmupSeconds, double MaxSeconds, double SteadyRate, double SteadySeconds)
+internal sealed record BenchOptions(IReadOnlyList<string> Targets, int Monitors, double WarmupSeconds, double MaxSeconds, double SteadyRate, double SteadySeconds, int AlertProbes)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -253,7 +272,8 @@ internal sealed record BenchOptions(IReadOnlyList<string> Targets, int Monitors,
             Number("warmup", 5),
             Number("max-seconds", 20),
             Number("steady-rate", 500),
-            Number("steady-seconds", 30));
+            Number("steady-seconds", 30),
+            (int)Number("alert-probes", 20));
     }
 }
 
@@ -276,7 +296,12 @@ internal sealed class ChildProcess : IDisposable
     {
         lock (_log)
         {
-            if (Environment.GetEnvironmentVariable("KETACLINIC_BENCH_APP_LOG") is { Length: > 0 } file) { File.AppendAllText(file, line + "\n"); }
+            // KETACLINIC_BENCH_APP_LOG=<file> keeps the app's console output, to see what it logged under load.
+            if (Environment.GetEnvironmentVariable("KETACLINIC_BENCH_APP_LOG") is { Length: > 0 } file)
+            {
+                File.AppendAllText(file, line + "\n");
+            }
+
             _log.AppendLine(line);
         }
     }

@@ -55,6 +55,7 @@ public static class ClinicServices
         services.AddSingleton(configuration.GetSection(KetaClinic.App.Features.Scheduling.ReminderSettings.Section).Get<KetaClinic.App.Features.Scheduling.ReminderSettings>() ?? new KetaClinic.App.Features.Scheduling.ReminderSettings());
         services.AddSingleton<KetaClinic.App.Features.Scheduling.Reminders>();
         services.AddSingleton<KetaClinic.App.Features.Sessions.SessionLog>();
+        services.AddSingleton<KetaClinic.App.Features.Sessions.SessionReadCache>();
         services.AddSingleton<KetaClinic.App.Features.Sessions.PreDoseFactsLoader>();
         services.AddSingleton<KetaClinic.App.Features.Sessions.Sessions>();
         services.AddSingleton<KetaClinic.App.Features.Sessions.RemsForms>();

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using KetaClinic.App.Security;
 using KetaClinic.Domain.Audit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace KetaClinic.App.Data;
 
@@ -26,14 +28,124 @@ public sealed class AuditTrail(TimeProvider clock)
 {
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// SQLite has one writer at a time and makes the others retry with growing sleeps (up to 100 ms each), so under a
+    /// monitor stream a nurse's command or a board's audit entry could wait long for its turn. Writers in this process
+    /// queue here instead, in order, and reach the file lock only when it is theirs.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
+
     /// <summary>Starts a transaction that holds the audit chain's head, so entries get consecutive sequence numbers.</summary>
-    public static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(ClinicDbContext db, CancellationToken ct)
+    public static async Task<IDbContextTransaction> BeginAsync(ClinicDbContext db, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var tx = await db.Database.BeginTransactionAsync(ct);
-        // Takes the row lock (PostgreSQL) / write lock (SQLite) before anything is read.
-        await db.Database.ExecuteSqlRawAsync("UPDATE audit_chain_heads SET last_sequence = last_sequence WHERE id = 1", ct);
-        return tx;
+        SemaphoreSlim? turn = null;
+        if (db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true)
+        {
+            turn = SqliteWriters.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+            await turn.WaitAsync(ct);
+        }
+
+        try
+        {
+            var tx = await db.Database.BeginTransactionAsync(ct);
+            // Takes the row lock (PostgreSQL) / write lock (SQLite) before anything is read.
+            await db.Database.ExecuteSqlRawAsync("UPDATE audit_chain_heads SET last_sequence = last_sequence WHERE id = 1", ct);
+            return turn is null ? tx : new WriterTurn(tx, turn);
+        }
+        catch
+        {
+            turn?.Release();
+            throw;
+        }
+    }
+
+    /// <summary>A SQLite transaction that gives the next writer its turn once it is committed, rolled back or disposed.</summary>
+    private sealed class WriterTurn(IDbContextTransaction inner, SemaphoreSlim turn) : IDbContextTransaction
+    {
+        private int _released;
+
+        public Guid TransactionId => inner.TransactionId;
+
+        public void Commit()
+        {
+            try
+            {
+                inner.Commit();
+            }
+            finally
+            {
+                Release();
+            }
+        }
+
+        public async Task CommitAsync(CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await inner.CommitAsync(cancellationToken);
+            }
+            finally
+            {
+                Release();
+            }
+        }
+
+        public void Rollback()
+        {
+            try
+            {
+                inner.Rollback();
+            }
+            finally
+            {
+                Release();
+            }
+        }
+
+        public async Task RollbackAsync(CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await inner.RollbackAsync(cancellationToken);
+            }
+            finally
+            {
+                Release();
+            }
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                inner.Dispose();
+            }
+            finally
+            {
+                Release();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await inner.DisposeAsync();
+            }
+            finally
+            {
+                Release();
+            }
+        }
+
+        private void Release()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                turn.Release();
+            }
+        }
     }
 
     public Task RecordAsync(ClinicDbContext db, Actor actor, string action, string recordType, string? recordId, Guid? patientId, object? details, CancellationToken ct) =>

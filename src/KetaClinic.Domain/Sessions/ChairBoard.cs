@@ -69,14 +69,40 @@ public static class ChairBoard
             .Select(g =>
             {
                 var ordered = g.OrderBy(v => v.ObservedAt).ToList();
-                var latest = ordered[^1];
-                var previous = ordered.Count > 1 ? ordered[^2] : null;
-                var trend = previous is null ? VitalTrend.NoPrevious
-                    : latest.Value.Amount > previous.Value.Amount ? VitalTrend.Up
-                    : latest.Value.Amount < previous.Value.Amount ? VitalTrend.Down
-                    : VitalTrend.Flat;
-                return new VitalTile(latest.Kind, latest.Value, latest.ObservedAt, trend, previous?.Value);
+                return Tile(ordered[^1], ordered.Count > 1 ? ordered[^2] : null);
             })];
+    }
+
+    /// <summary>
+    /// The same as <see cref="LatestWithTrend(IEnumerable{VitalObservation})"/> for the values observed up to
+    /// <paramref name="upTo"/>, for a list already in time order (a session's vitals): read from the end, so a board
+    /// reload does not sort a session's whole history.
+    /// </summary>
+    public static IReadOnlyList<VitalTile> LatestWithTrend(IReadOnlyList<VitalObservation> timeOrdered, DateTimeOffset upTo)
+    {
+        ArgumentNullException.ThrowIfNull(timeOrdered);
+        var latest = new Dictionary<VitalKind, VitalObservation>();
+        var previous = new Dictionary<VitalKind, VitalObservation>();
+        var kinds = Enum.GetValues<VitalKind>().Length;
+        for (var i = timeOrdered.Count - 1; i >= 0 && previous.Count < kinds; i--)
+        {
+            var v = timeOrdered[i];
+            if (v.ObservedAt <= upTo && !latest.TryAdd(v.Kind, v))
+            {
+                previous.TryAdd(v.Kind, v);
+            }
+        }
+
+        return [.. latest.OrderBy(l => l.Key).Select(l => Tile(l.Value, previous.GetValueOrDefault(l.Key)))];
+    }
+
+    private static VitalTile Tile(VitalObservation latest, VitalObservation? previous)
+    {
+        var trend = previous is null ? VitalTrend.NoPrevious
+            : latest.Value.Amount > previous.Value.Amount ? VitalTrend.Up
+            : latest.Value.Amount < previous.Value.Amount ? VitalTrend.Down
+            : VitalTrend.Flat;
+        return new VitalTile(latest.Kind, latest.Value, latest.ObservedAt, trend, previous?.Value);
     }
 
     private static ChairBoardRow Row(ChairBoardEntry entry, DateTimeOffset now, SessionSettings settings)
@@ -84,7 +110,6 @@ public static class ChairBoard
         var session = entry.Session;
         var monitoring = session.MonitoringStatus(now, settings);
         var discharge = session.State is SessionState.Monitoring or SessionState.Recovery ? session.EvaluateDischarge(now, settings) : null;
-        var vitals = session.Vitals.Where(v => v.ObservedAt <= now);
         return new ChairBoardRow(
             session.ChairId,
             session.Id,
@@ -94,7 +119,7 @@ public static class ChairBoard
             now - session.StateSince,
             session.CheckedInAt is { } checkedIn ? now - checkedIn : null,
             session.DoseStartedAt is { } start ? now - start : null,
-            LatestWithTrend(vitals),
+            LatestWithTrend(session.Vitals, now),
             session.OpenAlerts,
             monitoring.Next,
             monitoring.Overdue,

@@ -50,6 +50,22 @@ public class ChairBoardTests
         Assert.Equal(new VitalValue(70m, VitalUnit.BeatsPerMinute), tiles[VitalKind.HeartRate].Value);
     }
 
+    [FsCheck.Xunit.Property(MaxTest = 300)]
+    public FsCheck.Property Reading_a_time_ordered_history_from_the_end_gives_the_same_tiles_as_grouping_all_of_it() =>
+        FsCheck.Fluent.Prop.ForAll(
+            FsCheck.Fluent.ArbMap.Default.ArbFor<(byte Kind, byte Minute, byte Value)[]>(),
+            FsCheck.Fluent.ArbMap.Default.ArbFor<byte>(),
+            (raw, cutoff) =>
+            {
+                var kinds = Enum.GetValues<VitalKind>();
+                // Time order as a session keeps it; equal times keep their arrival order.
+                var history = raw.Select(r => Monitor(kinds[r.Kind % kinds.Length], 60m + (r.Value % 50), T0.AddMinutes(r.Minute % 120)))
+                    .OrderBy(v => v.ObservedAt).ToList();
+                var upTo = T0.AddMinutes(cutoff % 130);
+                Assert.Equal(ChairBoard.LatestWithTrend(history.Where(v => v.ObservedAt <= upTo)), ChairBoard.LatestWithTrend(history, upTo));
+                return true;
+            });
+
     [Fact]
     public void A_first_value_has_no_trend()
     {

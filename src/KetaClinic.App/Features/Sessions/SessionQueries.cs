@@ -24,43 +24,38 @@ public sealed partial class Sessions
 
         var now = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await AuditTrail.BeginAsync(db, ct);
-        var loaded = await InChairAsync(db, ct);
-        var names = await NamesAsync(db, loaded.Select(l => l.Row.PatientId), ct);
+        // Read and rebuild first, outside the audit-head lock, so a board reload never holds up the writers (a monitor
+        // stream files many times a second); the rows are returned only once their audit entry has committed. Sessions
+        // are kept rebuilt between reloads and take only the events stored since (SessionReadCache).
+        var inChair = await db.TreatmentSessions.AsNoTracking().Where(s => VitalsIntake.SessionsAtChair.Contains(s.Status)).ToListAsync(ct);
+        var names = await NamesAsync(db, inChair.Select(s => s.PatientId), ct);
         var chairs = await db.Chairs.AsNoTracking().ToDictionaryAsync(c => c.Id.ToString(), c => c.Name, ct);
-        var rows = ChairBoard.Project(loaded.Select(l => new ChairBoardEntry(names.GetValueOrDefault(l.Row.PatientId, "?"), l.Session)), now, Settings)
-            .Select(r => new ChairRowView(chairs.GetValueOrDefault(r.ChairId, r.ChairId), r.SessionId, r.PatientDisplay, r.ProtocolName, r.Phase.Words(),
-                (int)r.InPhase.TotalMinutes, r.SinceDoseStart is { } d ? (int)d.TotalMinutes : null,
-                [.. r.LatestVitals.Select(Tile)], [.. r.OpenAlerts.Select(Alert)], r.NextDueCheck is { } n ? Due(n) : null, [.. r.OverdueChecks.Select(Due)],
-                r.Discharge?.CanDischarge, r.Discharge?.Missing ?? []))
-            .OrderBy(r => r.Chair, StringComparer.Ordinal).ToList();
+        var rows = new List<ChairRowView>(inChair.Count);
+        foreach (var session in inChair)
+        {
+            try
+            {
+                rows.AddRange(await readCache.WithCurrentAsync(db, session, now, l =>
+                    ChairBoard.Project([new ChairBoardEntry(names.GetValueOrDefault(l.Row.PatientId, "?"), l.Session)], now, Settings)
+                        .Select(r => new ChairRowView(chairs.GetValueOrDefault(r.ChairId, r.ChairId), r.SessionId, r.PatientDisplay, r.ProtocolName, r.Phase.Words(),
+                            (int)r.InPhase.TotalMinutes, r.SinceDoseStart is { } d ? (int)d.TotalMinutes : null,
+                            [.. r.LatestVitals.Select(Tile)], [.. r.OpenAlerts.Select(Alert)], r.NextDueCheck is { } n ? Due(n) : null, [.. r.OverdueChecks.Select(Due)],
+                            r.Discharge?.CanDischarge, [.. r.Discharge?.Missing ?? []]))
+                        .ToList(), ct));
+            }
+            catch (SessionSetupException ex)
+            {
+                LogNotAdded(logger, session.Id, ex.Message);
+            }
+        }
+
+        readCache.KeepOnly([.. inChair.Select(s => s.Id)]);
+        rows = [.. rows.OrderBy(r => r.Chair, StringComparer.Ordinal)];
+        await using var tx = await AuditTrail.BeginAsync(db, ct);
         await audit.RecordAsync(db, actor, AuditActions.Read, SessionLog.SessionRecord, null, null, new { board = "chairs", count = rows.Count }, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return Result<IReadOnlyList<ChairRowView>>.Ok(rows);
-    }
-
-    /// <summary>Every session with a patient in a chair, rebuilt (sessions that cannot be rebuilt are left out and logged).</summary>
-    internal async Task<List<LoadedSession>> InChairAsync(ClinicDbContext db, CancellationToken ct)
-    {
-        var ids = await db.TreatmentSessions.AsNoTracking().Where(s => VitalsIntake.SessionsAtChair.Contains(s.Status)).Select(s => s.Id).ToListAsync(ct);
-        var list = new List<LoadedSession>();
-        foreach (var id in ids)
-        {
-            try
-            {
-                if (await log.LoadAsync(db, id, ct) is { } l)
-                {
-                    list.Add(l);
-                }
-            }
-            catch (SessionSetupException ex)
-            {
-                LogNotAdded(logger, id, ex.Message);
-            }
-        }
-
-        return list;
     }
 
     internal async Task<SessionView> ViewAsync(ClinicDbContext db, LoadedSession loaded, DateTimeOffset now, CancellationToken ct)
@@ -97,7 +92,7 @@ public sealed partial class Sessions
             [.. s.History.Select(t => new TransitionView(t.From?.Code(), t.To.Code(), t.By.Name, t.By.Role.ToString().ToLowerInvariant(), t.At, t.Reason))],
             checks, canStart, dose,
             s.DosingRecord is { } r ? Dosing(r, ledgerSeq) : null,
-            [.. ChairBoard.LatestWithTrend(s.Vitals.Where(v => v.ObservedAt <= now)).Select(Tile)],
+            [.. ChairBoard.LatestWithTrend(s.Vitals, now).Select(Tile)],
             [.. s.Vitals.Select(v => new VitalReadingView(VitalCodes.Code(v.Kind), v.Value.Amount, VitalSigns.Symbol(v.Value.Unit), v.ObservedAt, v.Device.EquipmentInstance ?? ""))],
             [.. s.Alerts.Select(Alert)],
             [.. s.SideEffects.Select(e => new SideEffectView(e.Number, SideEffect.Code(e.Entry.Kind), e.Entry.Severity.ToString().ToLowerInvariant(), e.Entry.ObservedAt,

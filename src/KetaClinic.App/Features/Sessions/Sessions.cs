@@ -27,6 +27,7 @@ public sealed partial class Sessions(
     PreDoseFactsLoader factsLoader,
     IControlledSubstanceAdministrations ledger,
     ClinicNotifier notifier,
+    SessionReadCache readCache,
     ILogger<Sessions> logger)
 {
     public SessionSettings Settings => log.Settings;
@@ -42,7 +43,7 @@ public sealed partial class Sessions(
 
         var now = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow());
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await AuditTrail.BeginAsync(db, ct);
+        // Read first, outside the audit-head lock (see ChairBoardAsync); the view is returned only once its audit entry commits.
         LoadedSession? loaded;
         try
         {
@@ -59,6 +60,7 @@ public sealed partial class Sessions(
         }
 
         var view = await ViewAsync(db, loaded, now, ct);
+        await using var tx = await AuditTrail.BeginAsync(db, ct);
         await audit.RecordAsync(db, actor, AuditActions.Read, SessionLog.SessionRecord, sessionId.ToString(), loaded.Row.PatientId, new { view.State }, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

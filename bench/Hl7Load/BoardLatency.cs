@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using KetaClinic.Cli.Monitors;
+using Microsoft.Playwright;
+
+namespace KetaClinic.Bench.Hl7Load;
+
+/// <summary>How long after a monitor sends an alarming value the alert is on a nurse's chair board in the browser.</summary>
+internal sealed record BoardLatencySummary(int Samples, double P50Ms, double P95Ms, double MaxMs, double SteadyMessagesPerSecond, string? Skipped)
+{
+    public static BoardLatencySummary Of(List<double> samples, double rate)
+    {
+        samples.Sort();
+        return new BoardLatencySummary(samples.Count, Percentile(samples, 0.50), Percentile(samples, 0.95), samples[^1], rate, null);
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
+
+/// <summary>
+/// Opens the chair board in headless Chromium as the demo nurse and, for each probe chair, sends one message with a
+/// low SpO2 from its monitor: half of the probes with no other traffic, half beside the steady monitor load. The time counted runs from just before the frame
+/// is written to the moment the alert is in the page (Playwright sees it in the DOM), so it holds the ACK, the commit,
+/// the push to the browser and the board's reload.
+/// </summary>
+internal static class BoardLatency
+{
+    private const string Password = "Bench-Password-2026";
+
+    public static async Task<(BoardLatencySummary Quiet, BoardLatencySummary Loaded)> MeasureAsync(string baseUrl, int hl7Port, List<(Guid SessionId, string Equipment)> probes, Func<Task<SimulationSummary>> steadyLoad, int count)
+    {
+        var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+        if (!File.Exists(chromium) || probes.Count == 0)
+        {
+            var skipped = new BoardLatencySummary(0, 0, 0, 0, 0, probes.Count == 0 ? "no probe chairs" : $"{chromium} not found (apt-get install -y chromium)");
+            return (skipped, skipped);
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+        });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        await page.GotoAsync("/Account/Login");
+        await page.FillAsync("#email", "nurse@demo.clinic");
+        await page.FillAsync("#password", Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await page.GotoAsync("/chairs");
+        await page.WaitForSelectorAsync($"article[data-session='{probes[0].SessionId}']");
+
+        // Quiet: the first half of the probes with nothing else arriving (the board has had its first full load).
+        var total = Math.Min(count, probes.Count);
+        var half = Math.Max(1, total / 2);
+        var quiet = await ProbeAsync(page, hl7Port, probes.Take(half));
+        var load = steadyLoad();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the load is running before the first loaded probe
+        var loaded = await ProbeAsync(page, hl7Port, probes.Skip(half).Take(Math.Max(1, total - half)));
+        var steady = await load;
+        return (BoardLatencySummary.Of(quiet, 0), BoardLatencySummary.Of(loaded, steady.MessagesPerSecond));
+    }
+
+    private static async Task<List<double>> ProbeAsync(IPage page, int hl7Port, IEnumerable<(Guid SessionId, string Equipment)> probes)
+    {
+        var samples = new List<double>();
+        foreach (var (sessionId, equipment) in probes)
+        {
+            var alert = page.WaitForSelectorAsync($"article[data-session='{sessionId}'] [data-testid=chair-alert]", new() { Timeout = 30_000 });
+            var started = Stopwatch.GetTimestamp();
+            await SendAsync(hl7Port, equipment);
+            await alert;
+            samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await Task.Delay(TimeSpan.FromMilliseconds(700));
+        }
+
+        return samples;
+    }
+
+    /// <summary>One ORU^R01 with SpO2 85 % (under the alert threshold) from the probe chair's monitor; waits for its ACK.</summary>
+    private static async Task SendAsync(int port, string equipment)
+    {
+        var t = TimeProvider.System.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "+0000";
+        var control = "PROBE" + Guid.NewGuid().ToString("N")[..12];
+        var message = string.Join('\r',
+            $"MSH|^~\\&|BEDSIDE|CLINIC|KETACLINIC|CLINIC|{t}||ORU^R01^ORU_R01|{control}|P|2.6|||AL|NE||UNICODE UTF-8",
+            "PID|||",
+            $"OBR|1|||VITALS|||{t}",
+            $"OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC||85|262688^MDC_DIM_PERCENT^MDC|||||R|||{t}||||{equipment}") + "\r";
+        using var client = new TcpClient { NoDelay = true };
+        await client.ConnectAsync("127.0.0.1", port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(new byte[] { 0x0B }.Concat(Encoding.UTF8.GetBytes(message)).Concat(new byte[] { 0x1C, 0x0D }).ToArray());
+        var buffer = new byte[4096];
+        var received = new List<byte>();
+        while (!(received.Count >= 2 && received[^2] == 0x1C && received[^1] == 0x0D))
+        {
+            var n = await stream.ReadAsync(buffer);
+            if (n == 0)
+            {
+                throw new InvalidOperationException("the app closed the connection before the ACK");
+            }
+            received.AddRange(buffer.AsSpan(0, n).ToArray());
+        }
+        var ack = Encoding.UTF8.GetString(received.ToArray());
+        if (!ack.Contains("MSA|AA|", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("the probe was not accepted: " + ack);
+        }
+    }
+}
