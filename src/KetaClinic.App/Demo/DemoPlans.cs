@@ -112,7 +112,7 @@ internal sealed class DemoPlans(ProtocolLibrary protocols, ClinicSettings clinic
         foreach (var (session, code) in upcoming.OrderBy(u => u.Session.ScheduledStart))
         {
             var protocol = protocols.Find(code);
-            var end = session.ScheduledEnd ?? session.ScheduledStart.AddMinutes(protocol?.Timing.AppointmentMinutes ?? 90);
+            var end = session.ScheduledEnd ?? session.ScheduledStart.AddMinutes(protocol?.Timing.AppointmentMinutes ?? ClinicCalendarBuilder.UnknownProtocolMinutes);
             session.ScheduledEnd = end;
             var needs = protocol?.RequiredEquipment.Value ?? [];
             var chair = chairs.Where(c => needs.All(ClinicCalendarBuilder.Equipment(c).Contains))

@@ -16,7 +16,7 @@ namespace KetaClinic.App.Features.Scheduling;
 /// person's older one. The feed holds the minimum: time, place, "Treatment session" and the pre-visit rules for the
 /// patient; chair and session number for clinicians, never a patient's name.
 /// </summary>
-public sealed class CalendarFeeds(IDbContextFactory<ClinicDbContext> dbFactory, AuditTrail audit, TimeProvider clock, ClinicSettings clinic, KetaClinic.Domain.Protocols.ProtocolLibrary protocols)
+public sealed class CalendarFeeds(IDbContextFactory<ClinicDbContext> dbFactory, AuditTrail audit, TimeProvider clock, ClinicSettings clinic, KetaClinic.Domain.Protocols.ProtocolLibrary protocols, ClinicCalendarBuilder calendars)
 {
     public const string RecordType = "calendar-feed";
     public const string Patient = "patient";
@@ -109,7 +109,7 @@ public sealed class CalendarFeeds(IDbContextFactory<ClinicDbContext> dbFactory, 
         foreach (var r in rows)
         {
             var s = r.Session;
-            var end = s.ScheduledEnd ?? s.ScheduledStart.AddMinutes(90);
+            var end = calendars.EndOf(s, r.ProtocolCode);
             var chair = s.ChairId is { } id ? chairs.GetValueOrDefault(id, "chair") : "chair to be assigned";
             calendar.Events.Add(new CalendarEvent
             {

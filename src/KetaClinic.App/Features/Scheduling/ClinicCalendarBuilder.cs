@@ -19,8 +19,22 @@ public sealed class ClinicCalendarBuilder(ClinicSettings clinic, ProtocolLibrary
     /// <summary>Statuses of a session that still holds its chair: booked, or a patient at the chair in any workflow step.</summary>
     public static readonly IReadOnlyList<string> ActiveStatuses = ["scheduled", .. KetaClinic.App.Hl7.VitalsIntake.SessionsAtChair];
 
+    /// <summary>
+    /// Chair time of a session booked without an end whose protocol the clinic does not know (every protocol, built-in
+    /// or the clinic's own, names its own chair and recovery time; this only keeps such a session from taking no time).
+    /// </summary>
+    public const int UnknownProtocolMinutes = 90;
+
     /// <summary>Chair time of a session booked without an end (before plans existed): its protocol's appointment length.</summary>
-    public int DefaultMinutes(string protocolCode) => protocols.Find(protocolCode)?.Timing.AppointmentMinutes ?? 90;
+    public int DefaultMinutes(string? protocolCode) =>
+        (protocolCode is null ? null : protocols.Find(protocolCode)?.Timing.AppointmentMinutes) ?? UnknownProtocolMinutes;
+
+    /// <summary>When the session leaves its chair: its booked end, else its protocol's appointment length after the start.</summary>
+    public DateTimeOffset EndOf(Data.TreatmentSession session, string? protocolCode)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.ScheduledEnd ?? session.ScheduledStart.AddMinutes(DefaultMinutes(protocolCode));
+    }
 
     public static IReadOnlyCollection<string> Equipment(Data.Chair chair)
     {
@@ -94,7 +108,7 @@ public sealed class ClinicCalendarBuilder(ClinicSettings clinic, ProtocolLibrary
     {
         ArgumentNullException.ThrowIfNull(session);
         var (day, startTime) = ToLocal(session.ScheduledStart);
-        var endInstant = session.ScheduledEnd ?? session.ScheduledStart.AddMinutes(DefaultMinutes(protocolCode));
+        var endInstant = EndOf(session, protocolCode);
         var (endDay, endTime) = ToLocal(endInstant);
         if (endDay != day || endTime <= startTime)
         {

@@ -61,7 +61,7 @@ public sealed class Schedule(
                           select new { Session = s, c.ProtocolCode, p.Mrn, p.PreferredName, p.LegalGivenName, p.LegalFamilyName }).ToListAsync(ct);
         var sessions = rows.Select(r =>
         {
-            var endsAt = r.Session.ScheduledEnd ?? r.Session.ScheduledStart.AddMinutes(calendars.DefaultMinutes(r.ProtocolCode));
+            var endsAt = calendars.EndOf(r.Session, r.ProtocolCode);
             return (Day: calendars.ToLocal(r.Session.ScheduledStart).Day, View: new BoardSessionView(
                 r.Session.Id, r.Session.PatientId, $"{r.PreferredName ?? r.LegalGivenName} {r.LegalFamilyName}", r.Mrn, r.Session.SequenceNumber, r.ProtocolCode,
                 r.Session.ScheduledStart, endsAt, ClinicCalendarBuilder.Text(calendars.ToLocal(r.Session.ScheduledStart).Time),
@@ -228,7 +228,8 @@ public sealed class Schedule(
     {
         var chair = await db.Chairs.AsNoTracking().SingleAsync(c => c.Id == freed.ChairId, ct);
         var equipment = ClinicCalendarBuilder.Equipment(chair);
-        var freedEnd = freed.ScheduledEnd ?? freed.ScheduledStart.AddMinutes(90);
+        var freedProtocol = await db.TreatmentCourses.AsNoTracking().Where(c => c.Id == freed.CourseId).Select(c => c.ProtocolCode).SingleOrDefaultAsync(ct);
+        var freedEnd = calendars.EndOf(freed, freedProtocol);
         var waiting = await (from w in db.Waitlist
                              join p in db.TreatmentPlans on w.PlanId equals p.Id
                              where w.Status == "waiting" && w.PatientId != freed.PatientId
@@ -391,7 +392,7 @@ public sealed class Schedule(
     {
         var p = await db.Patients.AsNoTracking().Where(x => x.Id == s.PatientId).Select(x => new { x.Mrn, x.PreferredName, x.LegalGivenName, x.LegalFamilyName }).SingleAsync(ct);
         var code = await db.TreatmentCourses.AsNoTracking().Where(c => c.Id == s.CourseId).Select(c => c.ProtocolCode).SingleAsync(ct);
-        var end = s.ScheduledEnd ?? s.ScheduledStart.AddMinutes(calendars.DefaultMinutes(code));
+        var end = calendars.EndOf(s, code);
         return new BoardSessionView(s.Id, s.PatientId, $"{p.PreferredName ?? p.LegalGivenName} {p.LegalFamilyName}", p.Mrn, s.SequenceNumber, code, s.ScheduledStart, end,
             ClinicCalendarBuilder.Text(calendars.ToLocal(s.ScheduledStart).Time), ClinicCalendarBuilder.Text(calendars.ToLocal(end).Time), s.Status, s.ChairId, s.CancelReason);
     }
