@@ -288,6 +288,50 @@ public abstract class PlanningTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task A_patient_in_the_chair_keeps_it_from_booking_and_the_day_board_cannot_cancel_their_session()
+    {
+        var plan = await PlanAsync(await ReadyPatientAsync("Waiting"));
+        var desk = await App.ClientForAsync(ClinicRoles.FrontDesk);
+        var proposal = await ProposeAsync(plan.Id, desk);
+        var slot = proposal.Sessions[0];
+
+        // Another patient is in monitoring at that chair and time (the chair workflow moved the session there).
+        var sitter = await ReadyPatientAsync("Sitter");
+        Guid inChair;
+        await using (var db = App.NewDbContext())
+        {
+            var location = await db.Locations.Select(l => l.Id).FirstAsync();
+            var course = new TreatmentCourse { Id = Guid.NewGuid(), PatientId = sitter, LocationId = location, Route = "iv", ProtocolCode = "iv-racemic-ketamine", Status = "active", CreatedAt = Now };
+            var session = new TreatmentSession
+            {
+                Id = Guid.NewGuid(), CourseId = course.Id, PatientId = sitter, LocationId = location, ChairId = slot.ChairId, SequenceNumber = 1,
+                ScheduledStart = slot.StartsAt, ScheduledEnd = slot.EndsAt, Status = "monitoring", CheckedInAt = slot.StartsAt,
+            };
+            db.TreatmentCourses.Add(course);
+            db.TreatmentSessions.Add(session);
+            await db.SaveChangesAsync();
+            inChair = session.Id;
+        }
+
+        var refused = await desk.PostAsJsonAsync($"/api/plans/{plan.Id}/series", Confirmation(proposal));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        await using (var db = App.NewDbContext())
+        {
+            Assert.False(await db.TreatmentSessions.AnyAsync(s => s.PlanId == plan.Id));
+        }
+
+        var fresh = await ProposeAsync(plan.Id, desk);
+        Assert.True(fresh.Found, fresh.Explanation);
+        Assert.DoesNotContain(fresh.Sessions, s => s.ChairId == slot.ChairId && s.StartsAt < slot.EndsAt && slot.StartsAt < s.EndsAt);
+
+        // The board does not cancel a session behind the chair workflow's back: it is stopped early on its session page.
+        var cancel = await desk.PostAsJsonAsync($"/api/sessions/{inChair}/cancel", new { reason = "booked twice" });
+        Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
+        await using var check = App.NewDbContext();
+        Assert.Equal("monitoring", (await check.TreatmentSessions.SingleAsync(s => s.Id == inChair)).Status);
+    }
+
+    [Fact]
     public async Task When_no_series_fits_the_proposal_explains_why()
     {
         var plan = await PlanAsync(await ReadyPatientAsync("Weekends"));
