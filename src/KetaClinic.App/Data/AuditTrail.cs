@@ -67,11 +67,24 @@ public sealed class AuditTrail(TimeProvider clock)
 
         public Guid TransactionId => inner.TransactionId;
 
-        public void Commit()
+        public void Commit() => Then(inner.Commit);
+
+        public Task CommitAsync(CancellationToken cancellationToken = default) => ThenAsync(() => inner.CommitAsync(cancellationToken));
+
+        public void Rollback() => Then(inner.Rollback);
+
+        public Task RollbackAsync(CancellationToken cancellationToken = default) => ThenAsync(() => inner.RollbackAsync(cancellationToken));
+
+        public void Dispose() => Then(inner.Dispose);
+
+        public async ValueTask DisposeAsync() => await ThenAsync(() => inner.DisposeAsync().AsTask());
+
+        /// <summary>Ends the transaction one way or another, then gives the next writer its turn whatever happened.</summary>
+        private void Then(Action end)
         {
             try
             {
-                inner.Commit();
+                end();
             }
             finally
             {
@@ -79,59 +92,11 @@ public sealed class AuditTrail(TimeProvider clock)
             }
         }
 
-        public async Task CommitAsync(CancellationToken cancellationToken = default)
+        private async Task ThenAsync(Func<Task> end)
         {
             try
             {
-                await inner.CommitAsync(cancellationToken);
-            }
-            finally
-            {
-                Release();
-            }
-        }
-
-        public void Rollback()
-        {
-            try
-            {
-                inner.Rollback();
-            }
-            finally
-            {
-                Release();
-            }
-        }
-
-        public async Task RollbackAsync(CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                await inner.RollbackAsync(cancellationToken);
-            }
-            finally
-            {
-                Release();
-            }
-        }
-
-        public void Dispose()
-        {
-            try
-            {
-                inner.Dispose();
-            }
-            finally
-            {
-                Release();
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await inner.DisposeAsync();
+                await end();
             }
             finally
             {
