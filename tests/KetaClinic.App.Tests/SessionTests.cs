@@ -308,6 +308,58 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     }
 
     [Fact]
+    public async Task A_dose_whose_record_cannot_be_stored_leaves_no_ledger_entry_and_can_be_recorded_again()
+    {
+        var (id, _) = await ReadySessionAsync(App, Now);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
+        await ReadyChecksAsync(nurse, id, Now);
+        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        var container = (await LedgerTests.ReceiveAsync(App, "0409-2051-05", 1))[0];
+        var draw = (await LedgerTests.OkAsync(await nurse.PostAsJsonAsync("/api/ledger/draws", new { sessionId = id, containerId = container, amount = new { value = 1.0m, unit = "mL" } }))).Sequence;
+        var dose = (await ViewAsync(await nurse.PostAsync($"/api/sessions/{id}/dosing", null))).Dose!.DoseMg;
+        var start = Now;
+        fixture.Clock.Advance(TimeSpan.FromMinutes(40));
+        nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        var productId = (await LedgerTests.ProductAsync(nurse, "0409-2051-05")).Id;
+        string secondCheck;
+        long ledgerBefore;
+        await using (var db = App.NewDbContext())
+        {
+            secondCheck = await db.Users.Where(u => u.Email == "nurse2@demo.clinic").Select(u => u.Id).SingleAsync();
+            ledgerBefore = await db.LedgerEntries.CountAsync();
+        }
+
+        Task<HttpResponseMessage> RecordAsync() => nurse.PostAsJsonAsync($"/api/sessions/{id}/dosing-record", new
+        {
+            givenDoseMg = dose, site = "left antecubital", startedAt = start.AddSeconds(1), endedAt = start.AddMinutes(40), infusionVolumeMl = 50m,
+            productId, lot = "T-LOT", secondCheckUserId = secondCheck, secondCheckAt = start, ledgerDrawSequence = draw,
+        });
+
+        // Storing the session's dosing record fails after the ledger has decided the administration: neither is kept.
+        fixture.Fault.FailNextSave(c => c.ChangeTracker.Entries<SessionEventRow>().Any(e => e.State == EntityState.Added && e.Entity.Kind == "complete-dosing"));
+        using (var failed = await RecordAsync())
+        {
+            Assert.False(failed.IsSuccessStatusCode);
+        }
+
+        await using (var db = App.NewDbContext())
+        {
+            Assert.Equal(ledgerBefore, await db.LedgerEntries.CountAsync());
+        }
+        Assert.Equal("dosing", (await GetAsync(nurse, id)).State);
+
+        // Sent again, both are stored together.
+        var view = await ViewAsync(await RecordAsync());
+        Assert.Equal("monitoring", view.State);
+        await using (var db = App.NewDbContext())
+        {
+            Assert.Equal(ledgerBefore + 1, await db.LedgerEntries.CountAsync());
+            Assert.True(await db.LedgerEntries.AnyAsync(e => e.Sequence == view.Dosing!.LedgerEntrySequence));
+        }
+    }
+
+    [Fact]
     public async Task A_vital_over_a_threshold_raises_an_alert_that_blocks_recovery_until_acknowledged_with_an_action()
     {
         var (id, _) = await ReadySessionAsync(App, Now);
@@ -361,13 +413,27 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     {
         var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
         var board = (await nurse.GetFromJsonAsync<List<ChairRowView>>("/api/chairs/board", Json))!;
-        var demo = board.First(r => r.Chair == "Chair 1");
+        Guid demoId, chair1;
+        await using (var seeded = App.NewDbContext())
+        {
+            // The demo's session was booked before the app started; other tests in this class add sessions at the same chair later.
+            chair1 = await seeded.Chairs.Where(c => c.Name == "Chair 1").Select(c => c.Id).SingleAsync();
+            var dosed = await seeded.SessionEvents.Where(e => e.Kind == SessionEventKinds.CompleteDosing).Select(e => e.SessionId).ToListAsync();
+            demoId = (await seeded.TreatmentSessions.Where(s => s.ChairId == chair1).ToListAsync())
+                .Where(s => dosed.Contains(s.Id)).OrderBy(s => s.ScheduledStart).First().Id;
+        }
+        var demo = board.Single(r => r.SessionId == demoId);
+        Assert.Equal("Chair 1", demo.Chair);
         Assert.Equal("monitoring", demo.Phase);
         Assert.NotEmpty(demo.LatestVitals);
-        var today = (await nurse.GetFromJsonAsync<List<SessionListItem>>("/api/sessions/today", Json))!;
-        Assert.True(today.Any(s => s.Status == "scheduled"), string.Join(", ", today.Select(s => s.Status)));
         await using var db = App.NewDbContext();
         Assert.Contains(await db.SessionEvents.Where(e => e.SessionId == demo.SessionId).Select(e => e.Kind).ToListAsync(), k => k == SessionEventKinds.CompleteDosing);
+        // Further sessions are booked at the other chairs in the hours after it (by the clock, not the clinic day: the
+        // tests move the clock forward, and an evening start puts them past midnight).
+        var from = (await db.TreatmentSessions.SingleAsync(s => s.Id == demoId)).ScheduledStart;
+        var until = from.AddHours(5);
+        var later = await db.TreatmentSessions.Where(s => s.Status == "scheduled" && s.ChairId != null && s.ChairId != chair1).ToListAsync();
+        Assert.Contains(later, s => s.ScheduledStart > from && s.ScheduledStart < until);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 namespace KetaClinic.App.Tests.Infrastructure;
 
 /// <summary>The system clock moved forward on demand, so tests can let 40 minutes of infusion pass at once.</summary>
@@ -15,7 +16,30 @@ public abstract class ClockedAppFixture(Provider provider) : AppFixture(provider
 {
     public ShiftClock Clock { get; } = new();
 
-    protected override ClinicAppFactory Create(TestDatabase database) => new(database, clock: Clock);
+    /// <summary>Makes one chosen save fail, as a full disk or a lost connection would.</summary>
+    public SaveFault Fault { get; } = new();
+
+    protected override ClinicAppFactory Create(TestDatabase database) =>
+        new(database, clock: Clock, services: s => s.ConfigureDbContext<KetaClinic.App.Data.ClinicDbContext>(o => o.AddInterceptors(Fault)));
+}
+
+/// <summary>Fails the next save whose changes match, once; every other save goes through.</summary>
+public sealed class SaveFault : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+{
+    private Func<Microsoft.EntityFrameworkCore.DbContext, bool>? _when;
+
+    public void FailNextSave(Func<Microsoft.EntityFrameworkCore.DbContext, bool> when) => Volatile.Write(ref _when, when);
+
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
+        Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context && Volatile.Read(ref _when) is { } when && when(context) && Interlocked.Exchange(ref _when, null) is not null)
+        {
+            throw new InvalidOperationException("Injected storage failure.");
+        }
+
+        return base.SavingChangesAsync(eventData, result, cancellationToken);
+    }
 }
 
 public sealed class ClockedSqliteApp() : ClockedAppFixture(Provider.Sqlite);

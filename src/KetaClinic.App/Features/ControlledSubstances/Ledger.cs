@@ -16,8 +16,17 @@ public interface IControlledSubstanceAdministrations
 {
     Task<Result<LedgerEntryView>> RecordAdministrationAsync(AdministrationFromSession administration, Actor actor, CancellationToken ct);
 
+    /// <summary>
+    /// The same, inside the caller's transaction (begun with <see cref="AuditTrail.BeginAsync"/>), so the dose and its
+    /// ledger entry are stored together or not at all. The caller saves and commits, then runs <see cref="LedgerWriteWithin.AfterCommit"/>.
+    /// </summary>
+    Task<LedgerWriteWithin> RecordAdministrationWithinAsync(ClinicDbContext db, AdministrationFromSession administration, Actor actor, CancellationToken ct);
+
     Task<Result<SessionDrawCheck>> CloseSessionDrawsAsync(Guid sessionId, Actor actor, CancellationToken ct);
 }
+
+/// <summary>A ledger write made in the caller's transaction, and what to run once the caller has committed it.</summary>
+public sealed record LedgerWriteWithin(Result<LedgerEntryView> Result, Func<Task> AfterCommit);
 
 /// <summary>
 /// Writes to the controlled-substance ledger. Every write: the actor's permission, input checks, a transaction that
@@ -178,9 +187,28 @@ public sealed partial class Ledger(
             administration.Amount, administration.AdministeredBy, administration.AdministeredAt, actor, ct);
     }
 
-    private async Task<Result<LedgerEntryView>> AdministerAsync(
+    /// <summary>The seam inside the session's own transaction: see <see cref="IControlledSubstanceAdministrations.RecordAdministrationWithinAsync"/>.</summary>
+    public async Task<LedgerWriteWithin> RecordAdministrationWithinAsync(ClinicDbContext db, AdministrationFromSession administration, Actor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(administration);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!Can(actor, LedgerPermissions.Draw))
+        {
+            return new LedgerWriteWithin(Result<LedgerEntryView>.Forbidden(), () => Task.CompletedTask);
+        }
+        var (result, entry) = await AppendWithinAsync(db, actor, PrepareAdministration(administration.SessionId, administration.PatientId, administration.DrawSequence,
+            administration.DosingRecordId, administration.Amount, administration.AdministeredBy, administration.AdministeredAt, actor, ct), ct);
+        return new LedgerWriteWithin(result, entry is null ? () => Task.CompletedTask : () => book.AppliedAsync(entry));
+    }
+
+    private Task<Result<LedgerEntryView>> AdministerAsync(
         Guid sessionId, Guid? patientId, long drawSequence, Guid dosingRecordId, MeasuredAmount amount, string administeredBy, DateTimeOffset? at, Actor actor, CancellationToken ct) =>
-        await AppendAsync(actor, async s =>
+        AppendAsync(actor, PrepareAdministration(sessionId, patientId, drawSequence, dosingRecordId, amount, administeredBy, at, actor, ct), ct);
+
+    private Func<WriteScope, Task<Prepared>> PrepareAdministration(
+        Guid sessionId, Guid? patientId, long drawSequence, Guid dosingRecordId, MeasuredAmount amount, string administeredBy, DateTimeOffset? at, Actor actor, CancellationToken ct) =>
+        async s =>
         {
             var session = await s.Db.TreatmentSessions.AsNoTracking().SingleOrDefaultAsync(x => x.Id == sessionId, ct);
             if (session is null)
@@ -204,7 +232,7 @@ public sealed partial class Ledger(
                 }
             }
             return new Prepared(new RecordAdministration(drawSequence, session.Id, dosingRecordId, session.PatientId, amount, administeredBy, at ?? s.Now), session.PatientId);
-        }, ct);
+        };
 
     public async Task<Result<LedgerEntryView>> WasteAsync(WasteRequest request, Actor actor, CancellationToken ct)
     {
@@ -396,6 +424,23 @@ public sealed partial class Ledger(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
+        var (result, entry) = await AppendWithinAsync(db, actor, prepare, ct);
+        if (entry is null)
+        {
+            return result;
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        await book.AppliedAsync(entry);
+        return result;
+    }
+
+    /// <summary>
+    /// Decides and adds one entry inside the caller's transaction (audit head already held): the entry row, the chain
+    /// head and its audit entry wait in the context for the caller's save and commit. Entry is null when refused.
+    /// </summary>
+    private async Task<(Result<LedgerEntryView> Result, LedgerEntry? Entry)> AppendWithinAsync(ClinicDbContext db, Actor actor, Func<WriteScope, Task<Prepared>> prepare, CancellationToken ct)
+    {
         await LedgerRows.LockAsync(db, ct);
         // The clock is read once the lock is held, so entries are stored in time order.
         var now = clock.GetUtcNow();
@@ -405,7 +450,7 @@ public sealed partial class Ledger(
         var prepared = await prepare(new WriteScope(db, reference, now, today));
         if (prepared.Refusal is not null)
         {
-            return prepared.Refusal;
+            return (prepared.Refusal, null);
         }
         var people = await LedgerPeople.LoadAsync(db, ct);
         var context = new LedgerContext(now, today, actor.UserId, reference.Reference, rules.Settings);
@@ -420,22 +465,19 @@ public sealed partial class Ledger(
         }, ct);
         if (outcome.Decision is null)
         {
-            return Result<LedgerEntryView>.Conflict("The stored ledger does not end where its chain head says; nothing was recorded. Run 'ketaclinic ledger verify'.");
+            return (Result<LedgerEntryView>.Conflict("The stored ledger does not end where its chain head says; nothing was recorded. Run 'ketaclinic ledger verify'."), null);
         }
         if (!outcome.Decision.Accepted)
         {
             var map = prepared.MapField ?? (f => f);
-            return Result<LedgerEntryView>.Invalid([.. outcome.Decision.Errors.Select(e => e with { Field = map(e.Field) })]);
+            return (Result<LedgerEntryView>.Invalid([.. outcome.Decision.Errors.Select(e => e with { Field = map(e.Field) })]), null);
         }
         var entry = outcome.Decision.Entry!;
         db.LedgerEntries.Add(LedgerRows.ToRow(entry));
         await LedgerRows.AdvanceHeadAsync(db, entry, ct);
         await audit.RecordAsync(db, actor, AuditActions.Create, EntryRecord, entry.Sequence.ToString(CultureInfo.InvariantCulture), prepared.PatientId,
             new { kind = entry.Kind, entry.Sequence, entry.Hash, summary = outcome.View!.Summary }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await book.AppliedAsync(entry);
-        return Result<LedgerEntryView>.Ok(outcome.View!);
+        return (Result<LedgerEntryView>.Ok(outcome.View!), entry);
     }
 
     private static string MapContainerField(string field, List<int> lineOf)

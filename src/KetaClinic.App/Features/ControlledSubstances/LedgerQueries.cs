@@ -217,6 +217,10 @@ public sealed class LedgerQueries(
     public Task<Result<LedgerEntryView>> RecordAdministrationAsync(AdministrationFromSession administration, Actor actor, CancellationToken ct) =>
         ledger.RecordAdministrationAsync(administration, actor, ct);
 
+    /// <inheritdoc />
+    public Task<LedgerWriteWithin> RecordAdministrationWithinAsync(ClinicDbContext db, AdministrationFromSession administration, Actor actor, CancellationToken ct) =>
+        ledger.RecordAdministrationWithinAsync(db, administration, actor, ct);
+
     /// <summary>
     /// The close-draw check: every draw for the session is fully administered or wasted (drawn = administered + wasted).
     /// Conflict, listing the open draws, when not.

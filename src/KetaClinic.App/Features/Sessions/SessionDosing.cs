@@ -13,8 +13,8 @@ public sealed partial class Sessions
 {
     /// <summary>
     /// Completes dosing with its record. The record is checked by the domain first; then, when a ledger draw is named,
-    /// the administration goes to the controlled-substance ledger (its own chained transaction); then the record is
-    /// stored with the ledger entry's number. A ledger refusal stores nothing.
+    /// the administration goes to the controlled-substance ledger and the record is stored with the ledger entry's
+    /// number, in one transaction: a refusal by either stores nothing in both.
     /// </summary>
     public async Task<Result<SessionView>> CompleteDosingAsync(Guid sessionId, DosingRequest request, Actor actor, CancellationToken ct)
     {
@@ -73,31 +73,35 @@ public sealed partial class Sessions
             }
         }
 
-        long? ledgerSequence = null;
-        if (payload.LedgerDrawSequence is { } draw)
+        // The ledger entry and the dosing record go in one transaction: both are stored, or neither.
+        Func<Task> afterCommit = () => Task.CompletedTask;
+        var result = await CommandAsync(sessionId, actor, async (db, loaded, at) =>
         {
-            var amount = AmountOf(dose);
-            var entry = await ledger.RecordAdministrationAsync(new AdministrationFromSession(dose.SessionId, dose.PatientId, draw, dose.DosingRecordId,
-                amount, dose.AdministeredBy.UserId, dose.At), actor, ct);
-            if (!entry.IsOk)
+            long? ledgerSequence = null;
+            if (payload.LedgerDrawSequence is { } draw)
             {
-                return entry.Status switch
+                var write = await ledger.RecordAdministrationWithinAsync(db, new AdministrationFromSession(dose.SessionId, dose.PatientId, draw, dose.DosingRecordId,
+                    AmountOf(dose), dose.AdministeredBy.UserId, dose.At), actor, ct);
+                var entry = write.Result;
+                if (!entry.IsOk)
                 {
-                    ResultStatus.Invalid => Result<SessionView>.Invalid([.. entry.Errors.Select(e => new FieldError("ledger." + e.Field, e.Message))]),
-                    ResultStatus.Forbidden => Result<SessionView>.Forbidden("The controlled-substance ledger does not allow you to record this administration."),
-                    _ => Result<SessionView>.Conflict("The controlled-substance ledger refused the administration: " + entry.Message),
-                };
+                    throw new CommandRefusedException(entry.Status switch
+                    {
+                        ResultStatus.Invalid => Result<SessionView>.Invalid([.. entry.Errors.Select(e => new FieldError("ledger." + e.Field, e.Message))]),
+                        ResultStatus.Forbidden => Result<SessionView>.Forbidden("The controlled-substance ledger does not allow you to record this administration."),
+                        _ => Result<SessionView>.Conflict("The controlled-substance ledger refused the administration: " + entry.Message),
+                    });
+                }
+
+                ledgerSequence = entry.Value!.Sequence;
+                afterCommit = write.AfterCommit;
             }
 
-            ledgerSequence = entry.Value!.Sequence;
-        }
-
-        var stored = payload with { LedgerEntrySequence = ledgerSequence };
-        var result = await CommandAsync(sessionId, actor, (db, loaded, at) => Task.FromResult<(string, object)>((SessionEventKinds.CompleteDosing, stored)), ct);
-        if (!result.IsOk && ledgerSequence is { } seq)
+            return (SessionEventKinds.CompleteDosing, payload with { LedgerEntrySequence = ledgerSequence });
+        }, ct);
+        if (result.IsOk)
         {
-            return Result<SessionView>.Conflict(
-                $"Ledger entry {seq} was recorded but the session refused the dosing record ({result.Message} {string.Join(" ", result.Errors.Select(e => e.Field + " " + e.Message))}); correct the ledger entry.");
+            await afterCommit();
         }
 
         return result;

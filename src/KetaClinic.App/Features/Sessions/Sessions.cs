@@ -316,6 +316,10 @@ public sealed partial class Sessions(
         {
             return Result<SessionView>.Invalid(ex.Errors);
         }
+        catch (CommandRefusedException ex)
+        {
+            return ex.Result;
+        }
 
         await audit.RecordAsync(db, actor, AuditActions.Update, SessionLog.SessionRecord, sessionId.ToString(), loaded.Row.PatientId,
             new { change = kind, state = loaded.Session.State.Code() }, ct);
@@ -351,4 +355,10 @@ public sealed partial class Sessions(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Vitals not added to session {SessionId}: {Reason}")]
     private static partial void LogNotAdded(ILogger logger, Guid sessionId, string reason);
+}
+
+/// <summary>A step of a command (the ledger, for a dose) refused it: the command stores nothing and answers with this result.</summary>
+internal sealed class CommandRefusedException(Result<SessionView> result) : Exception(result.Message)
+{
+    public Result<SessionView> Result { get; } = result;
 }
