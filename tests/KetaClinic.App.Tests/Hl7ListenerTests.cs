@@ -39,7 +39,7 @@ public abstract class Hl7ListenerTests(AppFixture fixture)
     private async Task<int> PortAsync() => await App.Services.GetRequiredService<MllpServer>().BoundPort;
 
     /// <summary>A chair with a registered monitor and a session checked in at it through the workflow's check-in event.</summary>
-    private async Task<(string Equipment, Guid SessionId, Guid PatientId, string Mrn)> ChairInSessionAsync()
+    private async Task<(string Equipment, Guid SessionId, Guid PatientId, string Mrn)> ChairInSessionAsync(TimeSpan? bookedAgo = null)
     {
         await using var db = App.NewDbContext();
         var location = await db.Locations.Include(l => l.Chairs).FirstAsync();
@@ -50,7 +50,7 @@ public abstract class Hl7ListenerTests(AppFixture fixture)
         var patient = await db.Patients.OrderBy(p => p.Mrn).FirstAsync();
         var course = new TreatmentCourse { Id = Guid.NewGuid(), PatientId = patient.Id, LocationId = location.Id, Route = "iv", ProtocolCode = "iv-racemic-ketamine", Status = "active", CreatedAt = Now };
         db.TreatmentCourses.Add(course);
-        var session = new TreatmentSession { Id = Guid.NewGuid(), CourseId = course.Id, PatientId = patient.Id, LocationId = location.Id, ChairId = chair.Id, SequenceNumber = 1, ScheduledStart = Now.AddMinutes(-20), Status = "checked-in", CheckedInAt = Now.AddMinutes(-25) };
+        var session = new TreatmentSession { Id = Guid.NewGuid(), CourseId = course.Id, PatientId = patient.Id, LocationId = location.Id, ChairId = chair.Id, SequenceNumber = 1, ScheduledStart = Now - (bookedAgo ?? TimeSpan.FromMinutes(20)), Status = "checked-in", CheckedInAt = Now.AddMinutes(-5) };
         db.TreatmentSessions.Add(session);
         db.SessionEvents.Add(MonitoredChairs.CheckInEvent(session));
         await db.SaveChangesAsync();
@@ -142,6 +142,17 @@ public abstract class Hl7ListenerTests(AppFixture fixture)
         Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e.Sequence));
         Assert.Equal(["check-in", "vitals", "vitals", "acknowledge-alert", "vitals"], events.Select(e => e.Kind));
         Assert.Equal(12, await db.VitalSigns.CountAsync(v => v.SessionId == sessionId));
+    }
+
+    [Fact]
+    public async Task A_patient_checked_in_long_after_the_booked_time_gets_the_monitor_values()
+    {
+        var (equipment, sessionId, _, _) = await ChairInSessionAsync(bookedAgo: TimeSpan.FromHours(14));
+        using var client = await ConnectAsync();
+        Assert.StartsWith("MSA|AA|", Msa(await SendAsync(client.GetStream(), Oru("LATE" + Guid.NewGuid().ToString("N")[..10], equipment))), StringComparison.Ordinal);
+        await using var db = App.NewDbContext();
+        Assert.Equal(4, await db.VitalSigns.CountAsync(v => v.SessionId == sessionId));
+        Assert.Equal(["check-in", "vitals"], await db.SessionEvents.Where(e => e.SessionId == sessionId).OrderBy(e => e.Sequence).Select(e => e.Kind).ToListAsync());
     }
 
     [Fact]

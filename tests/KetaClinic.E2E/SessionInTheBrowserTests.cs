@@ -21,8 +21,11 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
         // A patient with an open safety alert could not be dosed until a physician acknowledges it: pick one without.
         var alerts = await http.GetFromJsonAsync<JsonElement>("/api/alerts");
         var alerted = alerts.EnumerateArray().Select(a => a.GetProperty("patientId").GetString()).ToHashSet();
-        var session = today.EnumerateArray().First(s => s.GetProperty("status").GetString() == "scheduled" && s.GetProperty("chairName").GetString() is not null
-            && !alerted.Contains(s.GetProperty("patientId").GetString()));
+        // And a chair nobody is sitting in (the demo has a patient in monitoring at one chair), so the chair's monitor is this patient's.
+        var occupied = today.EnumerateArray().Where(s => s.GetProperty("status").GetString() is not ("scheduled" or "completed" or "cancelled" or "no-show" or "stopped-early"))
+            .Select(s => s.GetProperty("chairName").GetString()).ToHashSet();
+        var session = today.EnumerateArray().First(s => s.GetProperty("status").GetString() == "scheduled" && s.GetProperty("chairName").GetString() is { } chair
+            && !occupied.Contains(chair) && !alerted.Contains(s.GetProperty("patientId").GetString()));
         var id = session.GetProperty("id").GetString()!;
         var patientId = session.GetProperty("patientId").GetString()!;
         var monitor = "DEMO-MON-" + session.GetProperty("chairName").GetString()!.Replace("Chair ", "", StringComparison.Ordinal);

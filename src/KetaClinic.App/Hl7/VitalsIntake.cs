@@ -193,7 +193,7 @@ public sealed class VitalsIntake(
         var earliest = batch.Min(p => p.ReceivedAt).AddHours(-sessions.PreDose.VisitWindowHours.Value);
         // Each session with the sequence of its last stored event, to tell whether a kept rebuilt session is current.
         var found = chairIds.Count == 0 ? [] : await db.TreatmentSessions.AsNoTracking()
-            .Where(s => chairIds.Contains(s.ChairId) && SessionsAtChair.Contains(s.Status) && s.ScheduledStart >= earliest)
+            .Where(s => chairIds.Contains(s.ChairId) && SessionsAtChair.Contains(s.Status) && (s.CheckedInAt ?? s.ScheduledStart) >= earliest)
             .Select(s => new { Row = s, Last = db.SessionEvents.Where(e => e.SessionId == s.Id).Max(e => (int?)e.Sequence) ?? 0 })
             .ToListAsync(ct);
         var atChairs = found.Select(f => f.Row).ToList();
@@ -240,7 +240,8 @@ public sealed class VitalsIntake(
             else
             {
                 var since = p.ReceivedAt.AddHours(-sessions.PreDose.VisitWindowHours.Value);
-                session = atChairs.Where(s => s.ChairId == chosen.ChairId && s.ScheduledStart >= since).OrderByDescending(s => s.CheckedInAt).FirstOrDefault();
+                // A session left open from an earlier visit is not current; one checked in late (after its booked time) is.
+                session = atChairs.Where(s => s.ChairId == chosen.ChairId && (s.CheckedInAt ?? s.ScheduledStart) >= since).OrderByDescending(s => s.CheckedInAt).FirstOrDefault();
                 if (session is null)
                 {
                     refusal = new Hl7Error(Hl7ErrorCode.UnknownKeyIdentifier, "No treatment session is in progress at this monitor's chair; values not stored.");
