@@ -17,6 +17,7 @@ public sealed class RemsFormInTheBrowserTests(RunningClinic clinic) : IClassFixt
         // The demo's ended esketamine sessions have no session events: their forms miss the vitals, lot and more.
         using var http = await ApiAsync("nurse@demo.clinic");
         var overdue = await http.GetFromJsonAsync<JsonElement>("/api/rems/overdue");
+        Assert.True(overdue.GetArrayLength() > 0, "the demo data should have an ended esketamine session whose form is overdue");
         var item = overdue.EnumerateArray().First();
         var id = item.GetProperty("sessionId").GetString()!;
         var treatmentDate = DateOnly.Parse(item.GetProperty("treatmentDate").GetString()!, CultureInfo.InvariantCulture);
@@ -30,6 +31,12 @@ public sealed class RemsFormInTheBrowserTests(RunningClinic clinic) : IClassFixt
         // From the overdue list to the form's edit page.
         await page.GotoAsync("/rems");
         await page.ClickAsync($"[data-testid=rems-overdue-row] a[href='sessions/{id}/rems/edit']");
+        await page.WaitForURLAsync($"**/sessions/{id}/rems/edit", Wait);
+
+        // The edit page and the printable form link to each other while the form is not sent.
+        await page.ClickAsync("[data-testid=rems-print-link]");
+        await page.WaitForURLAsync($"**/sessions/{id}/rems", Wait);
+        await page.ClickAsync("[data-testid=rems-edit-link]");
         await page.WaitForURLAsync($"**/sessions/{id}/rems/edit", Wait);
         var listed = page.Locator("[data-testid=rems-missing-field]");
         await Assertions.Expect(listed).ToHaveCountAsync(missing.Count, Slow);
