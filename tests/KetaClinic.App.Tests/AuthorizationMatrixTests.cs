@@ -90,6 +90,8 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         ["POST /sessions/{Id:guid}/record"] = Clinical,
         ["GET /sessions/{Id:guid}/rems"] = Clinical,
         ["POST /sessions/{Id:guid}/rems"] = Clinical,
+        ["GET /sessions/{Id:guid}/rems/edit"] = Clinical,
+        ["POST /sessions/{Id:guid}/rems/edit"] = Clinical,
         ["GET /rems"] = Clinical,
         ["POST /rems"] = Clinical,
         ["GET /chairs"] = Clinical,
