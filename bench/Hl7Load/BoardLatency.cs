@@ -8,12 +8,16 @@ using Microsoft.Playwright;
 namespace KetaClinic.Bench.Hl7Load;
 
 /// <summary>How long after a monitor sends an alarming value the alert is on a nurse's chair board in the browser.</summary>
-internal sealed record BoardLatencySummary(int Samples, double P50Ms, double P95Ms, double MaxMs, double SteadyMessagesPerSecond, string? Skipped)
+internal sealed record BoardLatencySummary(int Samples, int Missed, double P50Ms, double P95Ms, double MaxMs, double SteadyMessagesPerSecond, string? Skipped)
 {
-    public static BoardLatencySummary Of(List<double> samples, double rate)
+    /// <summary>A probe whose alert did not show within 30 s counts as missed (and as 30 s in the percentiles).</summary>
+    public static BoardLatencySummary Of(List<double> samples, int missed, double rate)
     {
+        samples.AddRange(Enumerable.Repeat(30_000d, missed));
         samples.Sort();
-        return new BoardLatencySummary(samples.Count, Percentile(samples, 0.50), Percentile(samples, 0.95), samples[^1], rate, null);
+        return samples.Count == 0
+            ? new BoardLatencySummary(0, 0, 0, 0, 0, rate, "no probes")
+            : new BoardLatencySummary(samples.Count, missed, Percentile(samples, 0.50), Percentile(samples, 0.95), samples[^1], rate, null);
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
@@ -25,17 +29,20 @@ internal sealed record BoardLatencySummary(int Samples, double P50Ms, double P95
 /// is written to the moment the alert is in the page (Playwright sees it in the DOM), so it holds the ACK, the commit,
 /// the push to the browser and the board's reload.
 /// </summary>
+/// <summary>The alert latencies with no other traffic and beside the steady load.</summary>
+internal sealed record BoardLatencies(BoardLatencySummary Quiet, BoardLatencySummary Loaded);
+
 internal static class BoardLatency
 {
     private const string Password = "Bench-Password-2026";
 
-    public static async Task<(BoardLatencySummary Quiet, BoardLatencySummary Loaded)> MeasureAsync(string baseUrl, int hl7Port, List<(Guid SessionId, string Equipment)> probes, Func<Task<SimulationSummary>> steadyLoad, int count)
+    public static async Task<BoardLatencies> MeasureAsync(string baseUrl, int hl7Port, List<(Guid SessionId, string Equipment)> probes, Func<Task<SimulationSummary>> steadyLoad, int count)
     {
         var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
         if (!File.Exists(chromium) || probes.Count == 0)
         {
-            var skipped = new BoardLatencySummary(0, 0, 0, 0, 0, probes.Count == 0 ? "no probe chairs" : $"{chromium} not found (apt-get install -y chromium)");
-            return (skipped, skipped);
+            var skipped = new BoardLatencySummary(0, 0, 0, 0, 0, 0, probes.Count == 0 ? "no probe chairs" : $"{chromium} not found (apt-get install -y chromium)");
+            return new BoardLatencies(skipped, skipped);
         }
 
         using var playwright = await Playwright.CreateAsync();
@@ -64,23 +71,31 @@ internal static class BoardLatency
         await Task.Delay(TimeSpan.FromSeconds(3)); // the load is running before the first loaded probe
         var loaded = await ProbeAsync(page, hl7Port, probes.Skip(half).Take(Math.Max(1, total - half)));
         var steady = await load;
-        return (BoardLatencySummary.Of(quiet, 0), BoardLatencySummary.Of(loaded, steady.MessagesPerSecond));
+        return new BoardLatencies(BoardLatencySummary.Of(quiet.Samples, quiet.Missed, 0), BoardLatencySummary.Of(loaded.Samples, loaded.Missed, steady.MessagesPerSecond));
     }
 
-    private static async Task<List<double>> ProbeAsync(IPage page, int hl7Port, IEnumerable<(Guid SessionId, string Equipment)> probes)
+    private static async Task<(List<double> Samples, int Missed)> ProbeAsync(IPage page, int hl7Port, IEnumerable<(Guid SessionId, string Equipment)> probes)
     {
         var samples = new List<double>();
+        var missed = 0;
         foreach (var (sessionId, equipment) in probes)
         {
             var alert = page.WaitForSelectorAsync($"article[data-session='{sessionId}'] [data-testid=chair-alert]", new() { Timeout = 30_000 });
             var started = Stopwatch.GetTimestamp();
             await SendAsync(hl7Port, equipment);
-            await alert;
-            samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            try
+            {
+                await alert;
+                samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            catch (TimeoutException)
+            {
+                missed++;
+            }
             await Task.Delay(TimeSpan.FromMilliseconds(700));
         }
 
-        return samples;
+        return (samples, missed);
     }
 
     /// <summary>One ORU^R01 with SpO2 85 % (under the alert threshold) from the probe chair's monitor; waits for its ACK.</summary>

@@ -231,7 +231,7 @@ internal static class Program
     {
         null => "-",
         { Skipped: { } why } => "not measured: " + why,
-        _ => string.Create(CultureInfo.InvariantCulture, $"{b.P50Ms:0} / {b.P95Ms:0} / {b.MaxMs:0} ({b.Samples} alerts{(b.SteadyMessagesPerSecond > 0 ? $", {b.SteadyMessagesPerSecond:0} msg/s beside" : "")})"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{b.P50Ms:0} / {b.P95Ms:0} / {b.MaxMs:0} ({b.Samples} alerts{(b.Missed > 0 ? $", {b.Missed} not shown within 30 s" : "")}{(b.SteadyMessagesPerSecond > 0 ? $", {b.SteadyMessagesPerSecond:0} msg/s beside" : "")})"),
     };
 
     private static int FreePort()
@@ -254,7 +254,7 @@ internal static class Program
     }
 }
 
-internal sealed record BenchResult(string Target, SimulationSummary? Max, SimulationSummary? Steady, (BoardLatencySummary Quiet, BoardLatencySummary Loaded)? Board, string Note);
+internal sealed record BenchResult(string Target, SimulationSummary? Max, SimulationSummary? Steady, BoardLatencies? Board, string Note);
 
 internal sealed record BenchOptions(IReadOnlyList<string> Targets, int Monitors, double WarmupSeconds, double MaxSeconds, double SteadyRate, double SteadySeconds, int AlertProbes)
 {
