@@ -116,7 +116,7 @@ public sealed class MeasurementInTheBrowserTests(RunningClinic clinic) : IClassF
 
     private async Task<string> TreatedPatientAsync()
     {
-        using var http = await ApiAsync("physician@demo.clinic");
+        using var http = await clinic.ApiAsync("physician@demo.clinic");
         var patients = await http.GetFromJsonAsync<List<JsonElement>>("/api/patients?q=a&take=200");
         foreach (var p in patients!)
         {
@@ -133,21 +133,11 @@ public sealed class MeasurementInTheBrowserTests(RunningClinic clinic) : IClassF
 
     private async Task<(string Id, string Family)> RegisterPatientAsync()
     {
-        using var http = await ApiAsync("frontdesk@demo.clinic");
+        using var http = await clinic.ApiAsync("frontdesk@demo.clinic");
         var family = "Phoneuser" + Guid.NewGuid().ToString("N")[..5];
         var created = await http.PostAsJsonAsync("/api/patients", new { legalGivenName = "Rosa", legalFamilyName = family, dateOfBirth = "1990-06-01", sex = "female", phone = "+1 217 555 0190" });
         created.EnsureSuccessStatusCode();
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
         return (body.GetProperty("id").GetString()!, family);
-    }
-
-    private async Task<HttpClient> ApiAsync(string email)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(clinic.BaseUrl) };
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password = RunningClinic.Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return http;
     }
 }

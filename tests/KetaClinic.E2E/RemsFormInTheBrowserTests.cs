@@ -15,7 +15,7 @@ public sealed class RemsFormInTheBrowserTests(RunningClinic clinic) : IClassFixt
     public async Task A_nurse_sees_a_refused_value_beside_its_field_fills_every_missing_field_and_marks_the_form_sent()
     {
         // The demo's ended esketamine sessions have no session events: their forms miss the vitals, lot and more.
-        using var http = await ApiAsync("nurse@demo.clinic");
+        using var http = await clinic.ApiAsync("nurse@demo.clinic");
         var overdue = await http.GetFromJsonAsync<JsonElement>("/api/rems/overdue");
         Assert.True(overdue.GetArrayLength() > 0, "the demo data should have an ended esketamine session whose form is overdue");
         var item = overdue.EnumerateArray().First();
@@ -136,15 +136,5 @@ public sealed class RemsFormInTheBrowserTests(RunningClinic clinic) : IClassFixt
                 await page.CheckAsync(Input(field.StartsWith("vitalsAcceptable", StringComparison.Ordinal) || field == "enrolled" ? "-yes" : "-no"));
                 break;
         }
-    }
-
-    private async Task<HttpClient> ApiAsync(string email)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(clinic.BaseUrl) };
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password = RunningClinic.Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return http;
     }
 }

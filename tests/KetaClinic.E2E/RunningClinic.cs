@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -60,6 +61,17 @@ public sealed class RunningClinic : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
+    }
+
+    /// <summary>An API client signed in as <paramref name="email"/> with a bearer token, for preparing what a browser test needs.</summary>
+    public async Task<HttpClient> ApiAsync(string email)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
+        login.EnsureSuccessStatusCode();
+        var token = (await login.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("accessToken").GetString();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
     }
 
     public async Task<IPage> LoginAsync(string email, string password = Password)

@@ -16,7 +16,7 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
     [Fact]
     public async Task A_nurse_runs_a_demo_session_from_check_in_to_discharge_while_the_monitor_streams_and_an_alert_appears_on_the_chair_board()
     {
-        using var http = await ApiAsync("nurse@demo.clinic");
+        using var http = await clinic.ApiAsync("nurse@demo.clinic");
         var today = await http.GetFromJsonAsync<JsonElement>("/api/sessions/today");
         // A patient with an open safety alert could not be dosed until a physician acknowledges it: pick one without.
         var alerts = await http.GetFromJsonAsync<JsonElement>("/api/alerts");
@@ -149,15 +149,5 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
         }
 
         return Encoding.UTF8.GetString(received.ToArray());
-    }
-
-    private async Task<HttpClient> ApiAsync(string email)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(clinic.BaseUrl) };
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password = RunningClinic.Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return http;
     }
 }
