@@ -97,6 +97,17 @@ public abstract class SessionTests(ClockedAppFixture fixture)
 
     private static async Task<SessionView> GetAsync(HttpClient client, Guid id) => await ViewAsync(await client.GetAsync($"/api/sessions/{id}"));
 
+    /// <summary>A ready session checked in by a nurse with every pre-dose check met and passed: the start of dosing tests.</summary>
+    private async Task<(Guid Id, Guid PatientId, HttpClient Nurse)> ChecksPassedAsync()
+    {
+        var (id, patientId) = await ReadySessionAsync(App, Now);
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
+        await ReadyChecksAsync(nurse, id, Now);
+        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        return (id, patientId, nurse);
+    }
+
     private async Task<(SessionView View, long? DrawSequence)> DoseAsync(Guid sessionId, bool withLedger)
     {
         var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
@@ -270,11 +281,7 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     [Fact]
     public async Task The_dosing_record_feeds_the_controlled_substance_ledger_with_the_given_dose()
     {
-        var (id, patientId) = await ReadySessionAsync(App, Now);
-        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
-        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
-        await ReadyChecksAsync(nurse, id, Now);
-        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        var (id, patientId, nurse) = await ChecksPassedAsync();
         var (view, draw) = await DoseAsync(id, withLedger: true);
         Assert.Equal("monitoring", view.State);
         Assert.NotNull(view.Dosing!.LedgerEntrySequence);
@@ -291,11 +298,7 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     [Fact]
     public async Task A_dosing_record_the_ledger_refuses_stores_nothing_in_the_session()
     {
-        var (id, _) = await ReadySessionAsync(App, Now);
-        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
-        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
-        await ReadyChecksAsync(nurse, id, Now);
-        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        var (id, _, nurse) = await ChecksPassedAsync();
         Ok(await nurse.PostAsync($"/api/sessions/{id}/dosing", null));
         var start = Now;
         var refused = await nurse.PostAsJsonAsync($"/api/sessions/{id}/dosing-record", new
@@ -310,11 +313,7 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     [Fact]
     public async Task A_dose_whose_record_cannot_be_stored_leaves_no_ledger_entry_and_can_be_recorded_again()
     {
-        var (id, _) = await ReadySessionAsync(App, Now);
-        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
-        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
-        await ReadyChecksAsync(nurse, id, Now);
-        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        var (id, _, nurse) = await ChecksPassedAsync();
         var container = (await LedgerTests.ReceiveAsync(App, "0409-2051-05", 1))[0];
         var draw = (await LedgerTests.OkAsync(await nurse.PostAsJsonAsync("/api/ledger/draws", new { sessionId = id, containerId = container, amount = new { value = 1.0m, unit = "mL" } }))).Sequence;
         var dose = (await ViewAsync(await nurse.PostAsync($"/api/sessions/{id}/dosing", null))).Dose!.DoseMg;
@@ -362,11 +361,7 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     [Fact]
     public async Task A_vital_over_a_threshold_raises_an_alert_that_blocks_recovery_until_acknowledged_with_an_action()
     {
-        var (id, _) = await ReadySessionAsync(App, Now);
-        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
-        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
-        await ReadyChecksAsync(nurse, id, Now);
-        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        var (id, _, nurse) = await ChecksPassedAsync();
         await DoseAsync(id, withLedger: false);
         nurse = await App.ClientForAsync(ClinicRoles.Nurse);
         Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/vitals", new { oxygenSaturation = 86m }));
@@ -455,11 +450,7 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     /// <summary>An IV session whose infusion started now with no blood pressure since.</summary>
     private async Task<Guid> InfusingAsync()
     {
-        var (id, _) = await ReadySessionAsync(App, Now);
-        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
-        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
-        await ReadyChecksAsync(nurse, id, Now);
-        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        var (id, _, nurse) = await ChecksPassedAsync();
         Assert.Equal("dosing", (await ViewAsync(await nurse.PostAsync($"/api/sessions/{id}/dosing", null))).State);
         return id;
     }
@@ -551,11 +542,7 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     [Fact]
     public async Task Only_a_physician_discharges_with_criteria_unmet_and_only_with_a_reason_and_the_unmet_criteria_are_recorded()
     {
-        var (id, _) = await ReadySessionAsync(App, Now);
-        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
-        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/check-in", new { }));
-        await ReadyChecksAsync(nurse, id, Now);
-        Ok(await nurse.PostAsync($"/api/sessions/{id}/checks-passed", null));
+        var (id, _, nurse) = await ChecksPassedAsync();
         await DoseAsync(id, withLedger: false);
         nurse = await App.ClientForAsync(ClinicRoles.Nurse);
         Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/vitals", new { systolic = 124m, diastolic = 80m, heartRate = 76m, oxygenSaturation = 97m }));
