@@ -52,7 +52,7 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
         }
 
         var events = await db.SessionEvents.AsNoTracking().Where(e => e.SessionId == sessionId).OrderBy(e => e.Sequence).ToListAsync(ct);
-        var vitalIds = events.Where(e => e.Kind == SessionEventKinds.Vitals).SelectMany(e => Read<VitalsPayload>(e).VitalIds).ToHashSet();
+        var vitalIds = VitalIdsOf(events);
         var vitals = vitalIds.Count == 0 ? [] : await db.VitalSigns.AsNoTracking().Where(v => v.SessionId == sessionId).ToListAsync(ct);
         var plan = await plannedDoses.ForCourseAsync(db, row.CourseId, ct)
             ?? throw new SessionSetupException($"The session's course {row.CourseId} has no protocol the clinic knows; the chair workflow needs one.");
@@ -66,7 +66,19 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
         var bookedAt = new[] { row.ScheduledStart, events.Count > 0 ? events[0].At : now, now }.Min();
         var session = Workflow.Schedule(row.Id, row.PatientId, plan.Protocol, row.ChairId?.ToString() ?? "unassigned", row.ScheduledStart,
             new SessionActor("booking", "Booking", StaffRole.Other), bookedAt);
-        var facts = new ChairFacts(null, null, null, null, null, null, null, null, false);
+        var facts = ApplyAll(session, plan, events, vitals, new ChairFacts(null, null, null, null, null, null, null, null, false));
+        return new LoadedSession(row, session, plan, events, facts);
+    }
+
+    /// <summary>The vital-sign rows the stored vitals events name.</summary>
+    internal static HashSet<Guid> VitalIdsOf(IEnumerable<SessionEventRow> events) =>
+        events.Where(e => e.Kind == SessionEventKinds.Vitals).SelectMany(e => Read<VitalsPayload>(e).VitalIds).ToHashSet();
+
+    /// <summary>Applies stored events in order; a refused one means the session cannot be rebuilt (<see cref="SessionSetupException"/>).</summary>
+    internal ChairFacts ApplyAll(Workflow session, PlannedDose plan, IEnumerable<SessionEventRow> events, IReadOnlyDictionary<Guid, VitalSignRecord> vitals, ChairFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(events);
         foreach (var e in events)
         {
             try
@@ -75,11 +87,11 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
             }
             catch (Exception ex) when (ex is SessionTransitionException or KetaClinic.Domain.Common.DomainValidationException)
             {
-                throw new SessionSetupException($"Session {row.Id} cannot be rebuilt: its event {e.Sequence} ({e.Kind}) is refused under the current settings: {ex.Message}");
+                throw new SessionSetupException($"Session {session.Id} cannot be rebuilt: its event {e.Sequence} ({e.Kind}) is refused under the current settings: {ex.Message}");
             }
         }
 
-        return new LoadedSession(row, session, plan, events, facts);
+        return facts;
     }
 
     /// <summary>Applies one stored command to the aggregate; returns the chair facts as they stand after it.</summary>

@@ -81,21 +81,11 @@ public sealed class SessionReadCache(SessionLog log)
         var facts = kept.Facts;
         if (events.Count > 0)
         {
-            var vitalIds = events.Where(e => e.Kind == SessionEventKinds.Vitals).SelectMany(e => SessionLog.Read<VitalsPayload>(e).VitalIds).ToList();
+            var vitalIds = SessionLog.VitalIdsOf(events);
             var vitals = vitalIds.Count == 0
                 ? new Dictionary<Guid, VitalSignRecord>()
                 : await db.VitalSigns.AsNoTracking().Where(v => vitalIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
-            foreach (var e in events)
-            {
-                try
-                {
-                    facts = log.Apply(kept.Session, kept.Plan, e, vitals, facts);
-                }
-                catch (Exception ex) when (ex is KetaClinic.Domain.Sessions.SessionTransitionException or KetaClinic.Domain.Common.DomainValidationException)
-                {
-                    throw new SessionSetupException($"Session {row.Id} cannot be rebuilt: its event {e.Sequence} ({e.Kind}) is refused under the current settings: {ex.Message}");
-                }
-            }
+            facts = log.ApplyAll(kept.Session, kept.Plan, events, vitals, facts);
         }
 
         return new LoadedSession(row, kept.Session, kept.Plan, [], facts) { LastSequence = events.Count > 0 ? events[^1].Sequence : after };
