@@ -386,6 +386,52 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     }
 
     [Fact]
+    public async Task The_board_keeps_sessions_between_reloads_and_shows_what_a_full_replay_of_each_shows()
+    {
+        var sessions = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            sessions.Add((await ChecksPassedAsync()).Id);
+        }
+        var nurse = await App.ClientForAsync(ClinicRoles.Nurse);
+        async Task<List<ChairRowView>> BoardAsync() => (await nurse.GetFromJsonAsync<List<ChairRowView>>("/api/chairs/board", Json))!;
+        await BoardAsync();
+
+        // Between reloads: new values in two sessions (one raising an alert), a session that had no change, then the
+        // alert acknowledged and a fourth patient checked in; the board takes only the new events of the kept sessions.
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{sessions[0]}/vitals", new { systolic = 131m, diastolic = 79m, heartRate = 75m, oxygenSaturation = 86m }));
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{sessions[1]}/vitals", new { heartRate = 64m }));
+        await BoardAsync();
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        var alert = (await GetAsync(nurse, sessions[0])).Alerts.Single(a => a.IsOpen);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{sessions[0]}/alerts/{alert.Number}/acknowledge", new { action = "Oxygen 2 L/min" }));
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{sessions[0]}/vitals", new { oxygenSaturation = 97m }));
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{sessions[1]}/vitals", new { systolic = 185m, diastolic = 95m }));
+        var (fourth, _) = await ReadySessionAsync(App, Now);
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{fourth}/check-in", new { }));
+        sessions.Add(fourth);
+
+        var board = await BoardAsync();
+        foreach (var id in sessions)
+        {
+            var row = board.Single(r => r.SessionId == id);
+            var replayed = await GetAsync(nurse, id);
+            Assert.Equal(replayed.StateWords, row.Phase);
+            Assert.Equal(replayed.LatestVitals, row.LatestVitals);
+            Assert.Equal(replayed.Alerts.Where(a => a.IsOpen).Select(a => a.Number), row.OpenAlerts.Select(a => a.Number));
+            // A check due "now" (pre-dose vitals) is due at each request's own time: compared without it.
+            Assert.Equal(replayed.NextCheck is { } n ? (n.Code, n.Status) : default, row.NextCheck is { } m ? (m.Code, m.Status) : default);
+            Assert.Equal(replayed.Overdue.Select(o => (o.Code, o.Status)), row.Overdue.Select(o => (o.Code, o.Status)));
+        }
+        var first = board.Single(r => r.SessionId == sessions[0]);
+        Assert.Empty(first.OpenAlerts);
+        Assert.Equal("97", first.LatestVitals.Single(t => t.Kind == "oxygen-saturation").Value.Split(' ')[0]);
+        Assert.Equal("up", first.LatestVitals.Single(t => t.Kind == "oxygen-saturation").Trend);
+        Assert.NotEmpty(board.Single(r => r.SessionId == sessions[1]).OpenAlerts);
+    }
+
+    [Fact]
     public async Task Side_effects_are_recorded_with_severity_action_and_the_serious_adverse_event_flag()
     {
         var (id, _) = await ReadySessionAsync(App, Now);

@@ -364,13 +364,14 @@ public sealed class VitalsIntake(
         {
             LogRefused(logger, controlId, reason);
         }
-        foreach (var patientId in changed)
-        {
-            await notifier.PublishAsync(new ClinicChange(ClinicNotifier.VitalsChanged, patientId));
-        }
+        // Alerts first: the pages reload at once for them, and the routine vitals reload then finds nothing new.
         foreach (var patientId in alerted)
         {
             await notifier.PublishAsync(new ClinicChange(ClinicNotifier.AlertsChanged, patientId));
+        }
+        foreach (var patientId in changed)
+        {
+            await notifier.PublishAsync(new ClinicChange(ClinicNotifier.VitalsChanged, patientId));
         }
         return outcomes;
     }

@@ -47,7 +47,9 @@ public sealed class LiveRefresh(Func<Task> reload, TimeSpan minInterval, TimePro
             _running = true;
         }
 
-        _ = RunAsync();
+        // On the thread pool: a page's reload can run synchronously up to its first real wait (SQLite's calls do not
+        // yield), and the publisher (the HL7 writer) must not run it.
+        _ = Task.Run(RunAsync);
     }
 
     private async Task RunAsync()

@@ -76,20 +76,36 @@ public static class ChairBoard
     /// <summary>
     /// The same as <see cref="LatestWithTrend(IEnumerable{VitalObservation})"/> for the values observed up to
     /// <paramref name="upTo"/>, for a list already in time order (a session's vitals): read from the end, so a board
-    /// reload does not sort a session's whole history.
+    /// reload does not sort a session's whole history. With <paramref name="countsByKind"/> (how many values of each
+    /// kind the list holds, as <see cref="TreatmentSession.VitalCounts"/>) the reading stops as soon as every kind has
+    /// its latest and previous value, instead of walking the whole history for a kind never or once recorded.
     /// </summary>
-    public static IReadOnlyList<VitalTile> LatestWithTrend(IReadOnlyList<VitalObservation> timeOrdered, DateTimeOffset upTo)
+    public static IReadOnlyList<VitalTile> LatestWithTrend(IReadOnlyList<VitalObservation> timeOrdered, DateTimeOffset upTo, IReadOnlyDictionary<VitalKind, int>? countsByKind = null)
     {
         ArgumentNullException.ThrowIfNull(timeOrdered);
         var latest = new Dictionary<VitalKind, VitalObservation>();
         var previous = new Dictionary<VitalKind, VitalObservation>();
-        var kinds = Enum.GetValues<VitalKind>().Length;
-        for (var i = timeOrdered.Count - 1; i >= 0 && previous.Count < kinds; i--)
+        var settled = 0;
+        var kinds = countsByKind?.Count ?? Enum.GetValues<VitalKind>().Length;
+        for (var i = timeOrdered.Count - 1; i >= 0 && settled < kinds; i--)
         {
             var v = timeOrdered[i];
-            if (v.ObservedAt <= upTo && !latest.TryAdd(v.Kind, v))
+            if (v.ObservedAt > upTo)
             {
-                previous.TryAdd(v.Kind, v);
+                continue;
+            }
+
+            if (latest.TryAdd(v.Kind, v))
+            {
+                // A kind recorded once has no previous value to wait for.
+                if (countsByKind is not null && countsByKind.GetValueOrDefault(v.Kind) <= 1)
+                {
+                    settled++;
+                }
+            }
+            else if (previous.TryAdd(v.Kind, v))
+            {
+                settled++;
             }
         }
 
@@ -119,7 +135,7 @@ public static class ChairBoard
             now - session.StateSince,
             session.CheckedInAt is { } checkedIn ? now - checkedIn : null,
             session.DoseStartedAt is { } start ? now - start : null,
-            LatestWithTrend(session.Vitals, now),
+            LatestWithTrend(session.Vitals, now, session.VitalCounts),
             session.OpenAlerts,
             monitoring.Next,
             monitoring.Overdue,

@@ -38,7 +38,7 @@ public sealed record DischargeReadiness(IReadOnlyList<DischargeCriterionResult> 
     public IReadOnlyList<string> Missing => [.. Criteria.Where(c => c.Status == CriterionStatus.NotMet).Select(c => c.Sentence)];
 }
 
-/// <summary>What discharge is judged from; the session supplies its own times, vitals, assessment and alerts.</summary>
+/// <summary>What discharge is judged from; the session supplies its own times, vitals (in time order), assessment and alerts.</summary>
 public sealed record DischargeInput(
     TreatmentProtocol Protocol,
     DateTimeOffset? DoseStartedAt,
@@ -165,20 +165,22 @@ public static class DischargeCriteria
         const DischargeCriterion c = DischargeCriterion.VitalsWithinLimits;
         var s = settings.Discharge;
         var source = $"{s.SystolicMarginAboveBaselineMmHg.Source}; {s.MinimumSpO2Percent.Source}; {s.VitalsMaxAgeMinutes.Source}";
-        var vitals = input.Vitals.Where(v => v.ObservedAt <= input.Now).ToList();
+        // The session keeps its vitals in time order: the windows below are found by search, the latest values from the end.
+        var vitals = input.Vitals;
+        var observed = TimeOrderedVitals.FirstAfter(vitals, input.Now);
         if (input.DoseStartedAt is not { } start || input.DoseEndedAt is not { } end)
         {
             return new(c, CriterionStatus.NotMet, "Not met: the dose times are not recorded, so there is no baseline to compare with.", source);
         }
 
-        var before = vitals.Where(v => v.ObservedAt <= start).ToList();
-        var baseBp = BloodPressureReading.LatestFrom(before);
-        var baseHr = before.Where(v => v.Kind == VitalKind.HeartRate).MaxBy(v => v.ObservedAt);
+        var before = Math.Min(observed, TimeOrderedVitals.FirstAfter(vitals, start));
+        var baseBp = TimeOrderedVitals.LatestBloodPressure(vitals, 0, before);
+        var baseHr = TimeOrderedVitals.Latest(vitals, VitalKind.HeartRate, 0, before);
         var from = input.Now.AddMinutes(-s.VitalsMaxAgeMinutes.Value);
-        var recent = vitals.Where(v => v.ObservedAt >= from && v.ObservedAt >= end).ToList();
-        var bp = BloodPressureReading.LatestFrom(recent);
-        var hr = recent.Where(v => v.Kind == VitalKind.HeartRate).MaxBy(v => v.ObservedAt);
-        var spo2 = recent.Where(v => v.Kind == VitalKind.OxygenSaturation).MaxBy(v => v.ObservedAt);
+        var recentFrom = TimeOrderedVitals.FirstAtOrAfter(vitals, from > end ? from : end);
+        var bp = TimeOrderedVitals.LatestBloodPressure(vitals, recentFrom, observed);
+        var hr = TimeOrderedVitals.Latest(vitals, VitalKind.HeartRate, recentFrom, observed);
+        var spo2 = TimeOrderedVitals.Latest(vitals, VitalKind.OxygenSaturation, recentFrom, observed);
         var problems = new List<string>();
         if (baseBp is null || baseHr is null)
         {
@@ -212,7 +214,8 @@ public static class DischargeCriteria
             problems.Add($"SpO2 {spo2.Value} is below {SessionText.Number(s.MinimumSpO2Percent.Value)} %.");
         }
 
-        var latest = recent.GroupBy(v => v.Kind).Select(g => g.MaxBy(v => v.ObservedAt)!);
+        var latest = TimeOrderedVitals.Range(vitals, recentFrom, observed).Select(v => v.Kind).Distinct().ToList()
+            .Select(kind => TimeOrderedVitals.Latest(vitals, kind, recentFrom, observed)!);
         problems.AddRange(latest.SelectMany(o => VitalAlerts.Evaluate(o, settings.Vitals)).Select(a => a.Message));
         var reading = $"BP {bp} (baseline {baseBp}), heart rate {hr.Value} (baseline {baseHr.Value}), SpO2 {spo2.Value}";
         return problems.Count == 0

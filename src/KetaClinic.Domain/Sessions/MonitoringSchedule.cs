@@ -44,6 +44,7 @@ public sealed record MonitoringStatus(IReadOnlyList<DueCheck> Checks, DateTimeOf
 /// <summary>What the schedule is computed from.</summary>
 /// <param name="DoseStartedAt">Start of dosing (first device for esketamine); null before dosing.</param>
 /// <param name="DoseEndedAt">End of dosing (last device); null until the dosing record is complete.</param>
+/// <param name="Vitals">The session's vital signs in time order (as <see cref="TreatmentSession.Vitals"/> keeps them).</param>
 public sealed record MonitoringInput(
     TreatmentProtocol Protocol,
     SessionState State,
@@ -69,7 +70,8 @@ public static class MonitoringSchedule
         ArgumentNullException.ThrowIfNull(input.Protocol);
         ArgumentNullException.ThrowIfNull(input.Vitals);
         var now = input.Now;
-        var vitals = input.Vitals.Where(v => v.ObservedAt <= now).ToList();
+        // The session keeps its vitals in time order: those up to now are a prefix, and windows are found by search.
+        var vitals = new Observed(input.Vitals, TimeOrderedVitals.FirstAfter(input.Vitals, now));
         var monitoringEnds = input.DoseEndedAt?.AddMinutes(input.Protocol.Timing.MinimumMonitoringMinutes.Value);
         var checks = new List<DueCheck>();
         switch (input.State)
@@ -98,19 +100,19 @@ public static class MonitoringSchedule
         return new MonitoringStatus(checks, monitoringEnds, now);
     }
 
-    private static DueCheck PreDose(List<VitalObservation> vitals, DateTimeOffset now, SessionSettings settings)
+    private static DueCheck PreDose(Observed vitals, DateTimeOffset now, SessionSettings settings)
     {
         var required = settings.PreDose.RequiredVitals;
         var maxAge = settings.Vitals.PreDoseReadingMaxAgeMinutes;
         var from = now.AddMinutes(-maxAge.Value);
-        var recent = vitals.Where(v => v.ObservedAt >= from).ToList();
+        var recentFrom = vitals.From(from);
         DateTimeOffset? doneAt = null;
         var complete = true;
         foreach (var kind in required.Value.Distinct())
         {
             DateTimeOffset? at = kind is VitalKind.SystolicBloodPressure or VitalKind.DiastolicBloodPressure
-                ? BloodPressureReading.LatestFrom(recent)?.MeasuredAt
-                : recent.Where(v => v.Kind == kind).Select(v => (DateTimeOffset?)v.ObservedAt).Max();
+                ? TimeOrderedVitals.LatestBloodPressure(vitals.All, recentFrom, vitals.End)?.MeasuredAt
+                : TimeOrderedVitals.Latest(vitals.All, kind, recentFrom, vitals.End)?.ObservedAt;
             complete &= at is not null;
             if (at is { } a && (doneAt is null || a > doneAt))
             {
@@ -129,14 +131,14 @@ public static class MonitoringSchedule
             required.Source + "; " + maxAge.Source);
     }
 
-    private static DueCheck FortyMinutes(TreatmentProtocol protocol, DateTimeOffset start, List<VitalObservation> vitals, DateTimeOffset now, SessionSettings settings)
+    private static DueCheck FortyMinutes(TreatmentProtocol protocol, DateTimeOffset start, Observed vitals, DateTimeOffset now, SessionSettings settings)
     {
         var after = protocol.Timing.VitalsIntervalMinutes;
         var tolerance = TimeSpan.FromMinutes(settings.Monitoring.FixedCheckToleranceMinutes.Value);
         var due = start.AddMinutes(after.Value);
         var windowStart = due - tolerance;
         var windowEnd = due + tolerance;
-        var taken = BloodPressureReading.LatestFrom(vitals.Where(v => v.ObservedAt >= windowStart && v.ObservedAt <= windowEnd));
+        var taken = TimeOrderedVitals.LatestBloodPressure(vitals.All, vitals.From(windowStart), Math.Min(vitals.End, TimeOrderedVitals.FirstAfter(vitals.All, windowEnd)));
         return new DueCheck(
             "bp-after-dose",
             $"Blood pressure about {SessionText.Minutes(after.Value)} after the dose",
@@ -148,13 +150,13 @@ public static class MonitoringSchedule
             after.Source + "; " + settings.Monitoring.FixedCheckToleranceMinutes.Source);
     }
 
-    private static DueCheck BeforeCompletion(DateTimeOffset monitoringEnds, List<VitalObservation> vitals, DateTimeOffset now, SessionSettings settings)
+    private static DueCheck BeforeCompletion(DateTimeOffset monitoringEnds, Observed vitals, DateTimeOffset now, SessionSettings settings)
     {
         var window = settings.Monitoring.BeforeCompletionWindowMinutes;
         var windowStart = monitoringEnds.AddMinutes(-window.Value);
 
         // A reading after the minimum time still counts: completion is when the patient actually leaves.
-        var taken = BloodPressureReading.LatestFrom(vitals.Where(v => v.ObservedAt >= windowStart));
+        var taken = TimeOrderedVitals.LatestBloodPressure(vitals.All, vitals.From(windowStart), vitals.End);
         return new DueCheck(
             "bp-before-completion",
             "Blood pressure before the end of monitoring",
@@ -166,11 +168,11 @@ public static class MonitoringSchedule
             "REFERENCE.md §6 [firm]: BP before dosing, at about 40 minutes and before completion (REMS Patient Monitoring Form); " + window.Source);
     }
 
-    private static DueCheck Interval(MonitoringInput input, DateTimeOffset start, List<VitalObservation> vitals, DateTimeOffset now, SessionSettings settings)
+    private static DueCheck Interval(MonitoringInput input, DateTimeOffset start, Observed vitals, DateTimeOffset now, SessionSettings settings)
     {
         var dosing = input.State == SessionState.Dosing;
         var interval = dosing ? input.Protocol.Timing.VitalsIntervalMinutes : settings.Monitoring.PostDoseBloodPressureIntervalMinutes;
-        var last = BloodPressureReading.LatestFrom(vitals.Where(v => v.ObservedAt >= start))?.MeasuredAt;
+        var last = TimeOrderedVitals.LatestBloodPressure(vitals.All, vitals.From(start), vitals.End)?.MeasuredAt;
         var due = (last ?? start).AddMinutes(interval.Value);
         return new DueCheck(
             dosing ? "bp-during-dosing" : "bp-after-dosing",
@@ -183,10 +185,10 @@ public static class MonitoringSchedule
             interval.Source);
     }
 
-    private static DueCheck Oximetry(TreatmentProtocol protocol, DateTimeOffset start, List<VitalObservation> vitals, DateTimeOffset now, SessionSettings settings)
+    private static DueCheck Oximetry(TreatmentProtocol protocol, DateTimeOffset start, Observed vitals, DateTimeOffset now, SessionSettings settings)
     {
         var gap = settings.Monitoring.OximetryMaxGapMinutes;
-        var last = vitals.Where(v => v.Kind == VitalKind.OxygenSaturation && v.ObservedAt >= start).Select(v => (DateTimeOffset?)v.ObservedAt).Max();
+        var last = TimeOrderedVitals.Latest(vitals.All, VitalKind.OxygenSaturation, vitals.From(start), vitals.End)?.ObservedAt;
         var due = (last ?? start).AddMinutes(gap.Value);
         return new DueCheck(
             "spo2-continuous",
@@ -204,4 +206,10 @@ public static class MonitoringSchedule
         : now > windowEnd ? DueCheckStatus.Overdue
         : now >= windowStart ? DueCheckStatus.Due
         : DueCheckStatus.Upcoming;
+
+    /// <summary>A session's vitals (time order) and where those observed up to now end.</summary>
+    private readonly record struct Observed(IReadOnlyList<VitalObservation> All, int End)
+    {
+        public int From(DateTimeOffset t) => TimeOrderedVitals.FirstAtOrAfter(All, t);
+    }
 }

@@ -10,11 +10,15 @@ public sealed partial class TreatmentSession
 
     /// <summary>What identifies an observation already recorded (kind, time, value, device), so a repeat is found at once.</summary>
     private readonly HashSet<(VitalKind Kind, DateTimeOffset ObservedAt, VitalValue Value, DeviceIdentity Device)> _recorded = [];
+    private readonly Dictionary<VitalKind, int> _vitalCounts = [];
     private readonly List<SessionAlert> _alerts = [];
     private readonly List<SideEffect> _sideEffects = [];
 
     /// <summary>Every vital recorded, in time order.</summary>
     public IReadOnlyList<VitalObservation> Vitals => _vitals;
+
+    /// <summary>How many values of each kind were recorded (kinds never recorded are absent).</summary>
+    public IReadOnlyDictionary<VitalKind, int> VitalCounts => _vitalCounts;
 
     public IReadOnlyList<SessionAlert> Alerts => _alerts;
 
@@ -46,6 +50,7 @@ public sealed partial class TreatmentSession
 
         var index = _vitals.FindLastIndex(v => v.ObservedAt <= observation.ObservedAt);
         _vitals.Insert(index + 1, observation);
+        _vitalCounts[observation.Kind] = _vitalCounts.GetValueOrDefault(observation.Kind) + 1;
         var raised = new List<SessionAlert>();
         foreach (var alert in VitalAlerts.Evaluate(observation, settings.Vitals))
         {

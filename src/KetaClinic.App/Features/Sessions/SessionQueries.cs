@@ -27,29 +27,23 @@ public sealed partial class Sessions
         // Read and rebuild first, outside the audit-head lock, so a board reload never holds up the writers (a monitor
         // stream files many times a second); the rows are returned only once their audit entry has committed. Sessions
         // are kept rebuilt between reloads and take only the events stored since (SessionReadCache).
-        var inChair = await db.TreatmentSessions.AsNoTracking().Where(s => VitalsIntake.SessionsAtChair.Contains(s.Status)).ToListAsync(ct);
-        var names = await NamesAsync(db, inChair.Select(s => s.PatientId), ct);
+        var inChair = await db.TreatmentSessions.AsNoTracking().Where(s => VitalsIntake.SessionsAtChair.Contains(s.Status))
+            .Select(s => new StoredSession(s, db.SessionEvents.Where(e => e.SessionId == s.Id).Max(e => (int?)e.Sequence) ?? 0))
+            .ToListAsync(ct);
+        var names = await NamesAsync(db, inChair.Select(s => s.Row.PatientId), ct);
         var chairs = await db.Chairs.AsNoTracking().ToDictionaryAsync(c => c.Id.ToString(), c => c.Name, ct);
-        var rows = new List<ChairRowView>(inChair.Count);
-        foreach (var session in inChair)
-        {
-            try
-            {
-                rows.AddRange(await readCache.WithCurrentAsync(db, session, now, l =>
-                    ChairBoard.Project([new ChairBoardEntry(names.GetValueOrDefault(l.Row.PatientId, "?"), l.Session)], now, Settings)
-                        .Select(r => new ChairRowView(chairs.GetValueOrDefault(r.ChairId, r.ChairId), r.SessionId, r.PatientDisplay, r.ProtocolName, r.Phase.Words(),
-                            (int)r.InPhase.TotalMinutes, r.SinceDoseStart is { } d ? (int)d.TotalMinutes : null,
-                            [.. r.LatestVitals.Select(Tile)], [.. r.OpenAlerts.Select(Alert)], r.NextDueCheck is { } n ? Due(n) : null, [.. r.OverdueChecks.Select(Due)],
-                            r.Discharge?.CanDischarge, [.. r.Discharge?.Missing ?? []]))
-                        .ToList(), ct));
-            }
-            catch (SessionSetupException ex)
-            {
-                LogNotAdded(logger, session.Id, ex.Message);
-            }
-        }
+        var rows = (await readCache.UseCurrentAsync(db, inChair, now, l =>
+                ChairBoard.Project([new ChairBoardEntry(names.GetValueOrDefault(l.Row.PatientId, "?"), l.Session)], now, Settings)
+                    .Select(r => new ChairRowView(chairs.GetValueOrDefault(r.ChairId, r.ChairId), r.SessionId, r.PatientDisplay, r.ProtocolName, r.Phase.Words(),
+                        (int)r.InPhase.TotalMinutes, r.SinceDoseStart is { } d ? (int)d.TotalMinutes : null,
+                        [.. r.LatestVitals.Select(Tile)], [.. r.OpenAlerts.Select(Alert)], r.NextDueCheck is { } n ? Due(n) : null, [.. r.OverdueChecks.Select(Due)],
+                        r.Discharge?.CanDischarge, [.. r.Discharge?.Missing ?? []]))
+                    .ToList(),
+                (id, ex) => LogNotAdded(logger, id, ex.Message), ct))
+            .SelectMany(r => r)
+            .ToList();
 
-        readCache.KeepOnly([.. inChair.Select(s => s.Id)]);
+        readCache.KeepOnly([.. inChair.Select(s => s.Row.Id)]);
         rows = [.. rows.OrderBy(r => r.Chair, StringComparer.Ordinal)];
         await using var tx = await AuditTrail.BeginAsync(db, ct);
         await audit.RecordAsync(db, actor, AuditActions.Read, SessionLog.SessionRecord, null, null, new { board = "chairs", count = rows.Count }, ct);
@@ -92,7 +86,7 @@ public sealed partial class Sessions
             [.. s.History.Select(t => new TransitionView(t.From?.Code(), t.To.Code(), t.By.Name, t.By.Role.ToString().ToLowerInvariant(), t.At, t.Reason))],
             checks, canStart, dose,
             s.DosingRecord is { } r ? Dosing(r, ledgerSeq) : null,
-            [.. ChairBoard.LatestWithTrend(s.Vitals, now).Select(Tile)],
+            [.. ChairBoard.LatestWithTrend(s.Vitals, now, s.VitalCounts).Select(Tile)],
             [.. s.Vitals.Select(v => new VitalReadingView(VitalCodes.Code(v.Kind), v.Value.Amount, VitalSigns.Symbol(v.Value.Unit), v.ObservedAt, v.Device.EquipmentInstance ?? ""))],
             [.. s.Alerts.Select(Alert)],
             [.. s.SideEffects.Select(e => new SideEffectView(e.Number, SideEffect.Code(e.Entry.Kind), e.Entry.Severity.ToString().ToLowerInvariant(), e.Entry.ObservedAt,
