@@ -49,7 +49,7 @@ public abstract class SessionTests(ClockedAppFixture fixture)
             courseId = course.Id;
             patientId = course.PatientId;
             locationId = course.LocationId;
-            chair = chairId ?? (await db.Chairs.AsNoTracking().Where(x => x.LocationId == locationId).Select(x => x.Id).ToListAsync())[Random.Shared.Next(6)];
+            chair = chairId ?? await FreeChairAsync(db, locationId);
             var session = new TreatmentSession
             {
                 Id = Guid.NewGuid(), CourseId = courseId, PatientId = patientId, LocationId = locationId, ChairId = chair,
@@ -68,6 +68,26 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     internal static void Ok(HttpResponseMessage response)
     {
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
+    }
+
+    /// <summary>
+    /// A chair at the location with no patient in it (a check-in is refused at an occupied chair); a new one when every
+    /// chair holds a session that tests left in progress.
+    /// </summary>
+    internal static async Task<Guid> FreeChairAsync(ClinicDbContext db, Guid locationId)
+    {
+        var atChair = KetaClinic.App.Hl7.VitalsIntake.SessionsAtChair;
+        var busy = await db.TreatmentSessions.AsNoTracking().Where(s => s.ChairId != null && atChair.Contains(s.Status)).Select(s => s.ChairId!.Value).ToListAsync();
+        var free = await db.Chairs.AsNoTracking().Where(c => c.LocationId == locationId && c.IsActive && !busy.Contains(c.Id)).Select(c => c.Id).ToListAsync();
+        if (free.Count > 0)
+        {
+            return free[Random.Shared.Next(free.Count)];
+        }
+
+        var chair = new Chair { Id = Guid.NewGuid(), LocationId = locationId, Name = "Test chair " + Guid.NewGuid().ToString("N")[..6], HasMonitor = true, HasInfusionPump = true };
+        db.Chairs.Add(chair);
+        await db.SaveChangesAsync();
+        return chair.Id;
     }
 
     internal static async Task<SessionView> ViewAsync(HttpResponseMessage response)
@@ -429,6 +449,32 @@ public abstract class SessionTests(ClockedAppFixture fixture)
         Assert.Equal("97", first.LatestVitals.Single(t => t.Kind == "oxygen-saturation").Value.Split(' ')[0]);
         Assert.Equal("up", first.LatestVitals.Single(t => t.Kind == "oxygen-saturation").Trend);
         Assert.NotEmpty(board.Single(r => r.SessionId == sessions[1]).OpenAlerts);
+    }
+
+    [Fact]
+    public async Task A_patient_is_not_checked_in_at_a_chair_where_another_patient_is_still_in_session()
+    {
+        var (first, _, nurse) = await ChecksPassedAsync();
+        Guid chair;
+        await using (var db = App.NewDbContext())
+        {
+            chair = (await db.TreatmentSessions.SingleAsync(s => s.Id == first)).ChairId!.Value;
+        }
+
+        var (second, _) = await ReadySessionAsync(App, Now, chairId: chair);
+        var refused = await RefusedAsync(await nurse.PostAsJsonAsync($"/api/sessions/{second}/check-in", new { }), HttpStatusCode.Conflict);
+        Assert.Contains("still occupied", refused, StringComparison.Ordinal);
+        Assert.Contains(first.ToString(), refused, StringComparison.Ordinal);
+        await using (var db = App.NewDbContext())
+        {
+            Assert.Equal("scheduled", (await db.TreatmentSessions.SingleAsync(s => s.Id == second)).Status);
+            Assert.False(await db.SessionEvents.AnyAsync(e => e.SessionId == second));
+        }
+
+        // Once the first patient's session has ended, the chair is free.
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{first}/stop", new { reason = "Patient felt unwell before dosing; rebooked", followUp = "Call tomorrow" }));
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{second}/check-in", new { }));
+        Assert.Equal("checked-in", (await GetAsync(nurse, second)).State);
     }
 
     [Fact]

@@ -229,7 +229,8 @@ public sealed class Measurements(
             // Through the chair workflow: the session's history records who checked the patient in and when.
             await sessions.CheckInWithinAsync(db, session.Id, actor, now, ct);
         }
-        catch (Exception ex) when (ex is KetaClinic.Domain.Sessions.SessionTransitionException or KetaClinic.App.Features.Sessions.SessionSetupException)
+        catch (Exception ex) when (ex is KetaClinic.Domain.Sessions.SessionTransitionException or KetaClinic.App.Features.Sessions.SessionSetupException
+            or KetaClinic.App.Features.Sessions.ChairOccupiedException)
         {
             return Result<CheckInResult>.Conflict(ex.Message);
         }

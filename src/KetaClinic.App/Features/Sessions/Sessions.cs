@@ -1,5 +1,6 @@
 using KetaClinic.App.Data;
 using KetaClinic.App.Features.ControlledSubstances;
+using KetaClinic.App.Hl7;
 using KetaClinic.App.Realtime;
 using KetaClinic.App.Security;
 using KetaClinic.Domain.Common;
@@ -97,8 +98,40 @@ public sealed partial class Sessions(
     /// </summary>
     public async Task CheckInWithinAsync(ClinicDbContext db, Guid sessionId, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var loaded = await log.LoadAsync(db, sessionId, ct, now) ?? throw new InvalidOperationException($"No session with id {sessionId}.");
+        await EnsureChairFreeAsync(db, loaded.Row, now, ct);
         log.Append(db, loaded, SessionEventKinds.CheckIn, new EmptyPayload(), await ByAsync(db, actor, ct), now);
+    }
+
+    /// <summary>
+    /// A patient is checked in only at a chair nobody else is still in: the chair's monitor files its values into the
+    /// session in progress there, so two at once would put one patient's vital signs in the other's record. A session
+    /// left open from an earlier visit (checked in before the visit window) no longer takes the monitor's values and
+    /// does not hold the chair. Throws <see cref="ChairOccupiedException"/>.
+    /// </summary>
+    private async Task EnsureChairFreeAsync(ClinicDbContext db, KetaClinic.App.Data.TreatmentSession row, DateTimeOffset now, CancellationToken ct)
+    {
+        if (row.ChairId is not { } chairId)
+        {
+            return;
+        }
+
+        var since = now.AddHours(-Settings.PreDose.VisitWindowHours.Value);
+        var other = await db.TreatmentSessions.AsNoTracking()
+            .Where(s => s.ChairId == chairId && s.Id != row.Id && VitalsIntake.SessionsAtChair.Contains(s.Status) && (s.CheckedInAt ?? s.ScheduledStart) >= since)
+            .OrderByDescending(s => s.CheckedInAt)
+            .FirstOrDefaultAsync(ct);
+        if (other is null)
+        {
+            return;
+        }
+
+        var chair = await db.Chairs.AsNoTracking().Where(c => c.Id == chairId).Select(c => c.Name).SingleOrDefaultAsync(ct) ?? "This chair";
+        var name = (await NamesAsync(db, [other.PatientId], ct)).GetValueOrDefault(other.PatientId, "another patient");
+        var at = other.CheckedInAt is { } c ? $", checked in at {clinic.ToClinicTime(c).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)}" : "";
+        throw new ChairOccupiedException(
+            $"{chair} is still occupied by {name} (session {other.Id}, {other.Status}{at}). Discharge or stop that session, or book this one at another chair, before checking in: the chair's monitor files its values into the session in progress there.");
     }
 
     public Task<Result<SessionView>> RecordFactsAsync(Guid sessionId, ChairFactsRequest request, Actor actor, CancellationToken ct) =>
@@ -356,6 +389,9 @@ public sealed partial class Sessions(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Vitals not added to session {SessionId}: {Reason}")]
     private static partial void LogNotAdded(ILogger logger, Guid sessionId, string reason);
 }
+
+/// <summary>A check-in at a chair where another patient's session is still in progress; answered 409.</summary>
+internal sealed class ChairOccupiedException(string message) : Exception(message);
 
 /// <summary>A step of a command (the ledger, for a dose) refused it: the command stores nothing and answers with this result.</summary>
 internal sealed class CommandRefusedException(Result<SessionView> result) : Exception(result.Message)
