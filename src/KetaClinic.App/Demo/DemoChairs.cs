@@ -11,9 +11,9 @@ using Microsoft.EntityFrameworkCore;
 namespace KetaClinic.App.Demo;
 
 /// <summary>
-/// Today's chairs for the demo: a few sessions booked later today and one patient in monitoring with vitals, put
-/// there through the real handlers (check-in, chair facts, vitals, pre-dose checks, dosing record), so the chair
-/// board is alive on first start.
+/// Today's chairs for the demo: a few sessions booked later today, one IV patient in monitoring with vitals and one
+/// esketamine (REMS) patient between devices, put there through the real handlers (check-in, chair facts, vitals,
+/// pre-dose checks, dosing record), so the chair board is alive on first start.
 /// </summary>
 public sealed partial class DemoChairs(
     IDbContextFactory<ClinicDbContext> dbFactory,
@@ -34,19 +34,7 @@ public sealed partial class DemoChairs(
         var nurse2 = staff.Single(u => u.Email == "nurse2@demo.clinic");
         var nurse = new Actor(nurseUser.Id, nurseUser.Email!, [ClinicRoles.Nurse], null);
         var chairs = await db.Chairs.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
-        var today = DateOnly.FromDateTime(clinic.ToClinicTime(now).DateTime);
-        var ready = new List<TreatmentCourse>();
-        foreach (var course in await db.TreatmentCourses.AsNoTracking().Where(c => c.Route == "iv").OrderBy(c => c.Id).ToListAsync(ct))
-        {
-            var consentRoute = ConsentLibrary.ConsentRouteFor(course.Route);
-            if (await db.ClinicalEvaluations.AnyAsync(e => e.PatientId == course.PatientId && e.Status == "signed" && e.FinalDecision == "eligible" && e.ExpiresOn > today, ct)
-                && await db.Consents.AnyAsync(k => k.PatientId == course.PatientId && k.Route == consentRoute && k.Status == "active", ct)
-                && !await db.SafetyAlerts.AnyAsync(a => a.PatientId == course.PatientId && a.AcknowledgedAt == null, ct))
-            {
-                ready.Add(course);
-            }
-        }
-
+        var ready = await ReadyCoursesAsync(db, "iv", now, ct);
         if (ready.Count == 0 || chairs.Count == 0)
         {
             return;
@@ -55,26 +43,80 @@ public sealed partial class DemoChairs(
         var booked = new List<Guid>();
         for (var i = 0; i < Math.Min(ready.Count, Math.Min(chairs.Count, 4)); i++)
         {
-            var course = ready[i];
-            var sequence = await db.TreatmentSessions.CountAsync(s => s.CourseId == course.Id, ct) + 1;
-            var session = new TreatmentSession
-            {
-                Id = Guid.CreateVersion7(now),
-                CourseId = course.Id,
-                PatientId = course.PatientId,
-                LocationId = course.LocationId,
-                ChairId = chairs[i].Id,
-                SequenceNumber = sequence,
-                ScheduledStart = i == 0 ? now.AddMinutes(-50) : now.AddHours(i),
-                Status = "scheduled",
-            };
-            db.TreatmentSessions.Add(session);
-            booked.Add(session.Id);
+            booked.Add(await BookAsync(db, ready[i], chairs[i], i == 0 ? now.AddMinutes(-50) : now.AddHours(i), now, ct));
+        }
+
+        // An esketamine session (REMS) at the fifth chair, between its devices: its REMS form fills as the session goes.
+        Guid? esketamine = null;
+        if (chairs.Count > 4 && (await ReadyCoursesAsync(db, "intranasal-esketamine", now, ct)).FirstOrDefault() is { } eskCourse)
+        {
+            esketamine = await BookAsync(db, eskCourse, chairs[4], now.AddMinutes(-30), now, ct);
         }
 
         await db.SaveChangesAsync(ct);
-        var first = await db.TreatmentSessions.AsNoTracking().SingleAsync(s => s.Id == booked[0], ct);
-        await RunAsync("weight", patients.RecordMeasurementAsync(first.PatientId, new RecordMeasurementRequest("weight", 78.4m, now.AddMinutes(-5)), nurse, ct));
+        var ketamine = await db.ControlledProducts.AsNoTracking().Where(p => p.Drug == "KetamineHydrochloride").Select(p => (Guid?)p.Id).FirstOrDefaultAsync(ct);
+        await ToMonitoringAsync(booked[0], 78.4m, nurse, dosing =>
+        {
+            var start = clock.GetUtcNow();
+            return new DosingRequest(dosing?.Dose?.DoseMg, null, "left antecubital", start, clock.GetUtcNow(),
+                "Demo data: the infusion is recorded when the demo starts, not over 40 minutes.", 50m, null, ketamine, "DEMO-LOT", null, nurse2.Id, start, null);
+        }, ct);
+
+        if (esketamine is { } eskId)
+        {
+            // Dosing has started (the first device now); the next device is due in five minutes, then the nurse records
+            // the devices' times and the lot, and monitoring begins.
+            await ToMonitoringAsync(eskId, 66.0m, nurse, null, ct);
+        }
+    }
+
+    /// <summary>Courses of the route whose patient may be treated today: signed eligibility, active consent, no open safety alert.</summary>
+    private async Task<List<TreatmentCourse>> ReadyCoursesAsync(ClinicDbContext db, string route, DateTimeOffset now, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clinic.ToClinicTime(now).DateTime);
+        var consentRoute = ConsentLibrary.ConsentRouteFor(route);
+        var ready = new List<TreatmentCourse>();
+        foreach (var course in await db.TreatmentCourses.AsNoTracking().Where(c => c.Route == route).OrderBy(c => c.Id).ToListAsync(ct))
+        {
+            if (await db.ClinicalEvaluations.AnyAsync(e => e.PatientId == course.PatientId && e.Status == "signed" && e.FinalDecision == "eligible" && e.ExpiresOn > today, ct)
+                && await db.Consents.AnyAsync(k => k.PatientId == course.PatientId && k.Route == consentRoute && k.Status == "active", ct)
+                && !await db.SafetyAlerts.AnyAsync(a => a.PatientId == course.PatientId && a.AcknowledgedAt == null, ct))
+            {
+                ready.Add(course);
+            }
+        }
+
+        return ready;
+    }
+
+    private static async Task<Guid> BookAsync(ClinicDbContext db, TreatmentCourse course, Chair chair, DateTimeOffset start, DateTimeOffset now, CancellationToken ct)
+    {
+        var session = new TreatmentSession
+        {
+            Id = Guid.CreateVersion7(now),
+            CourseId = course.Id,
+            PatientId = course.PatientId,
+            LocationId = course.LocationId,
+            ChairId = chair.Id,
+            SequenceNumber = await db.TreatmentSessions.CountAsync(s => s.CourseId == course.Id, ct) + 1,
+            ScheduledStart = start,
+            Status = "scheduled",
+        };
+        db.TreatmentSessions.Add(session);
+        return session.Id;
+    }
+
+    /// <summary>
+    /// Takes a booked session through the real handlers: weight and this visit's scales, check-in, chair facts,
+    /// pre-dose vitals, checks and the start of dosing; then, with a <paramref name="record"/>, the dosing record and a
+    /// first value after the dose (monitoring).
+    /// </summary>
+    private async Task ToMonitoringAsync(Guid sessionId, decimal weightKg, Actor nurse, Func<SessionView?, DosingRequest>? record, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var session = await db.TreatmentSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, ct);
+        await RunAsync("weight", patients.RecordMeasurementAsync(session.PatientId, new RecordMeasurementRequest("weight", weightKg, now.AddMinutes(-5)), nurse, ct));
         foreach (var (instrument, items) in new[] { ("phq9", 9), ("gad7", 7) })
         {
             var answers = Enumerable.Range(1, items).ToDictionary(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture), n => n % 3 == 0 ? 2 : 1);
@@ -85,20 +127,22 @@ public sealed partial class DemoChairs(
                 answers.Remove("8");
             }
 
-            await RunAsync(instrument, measurements.RecordAsync(first.PatientId, new RecordResponseRequest(instrument, answers, now.AddMinutes(-4), first.Id), nurse, ct));
+            await RunAsync(instrument, measurements.RecordAsync(session.PatientId, new RecordResponseRequest(instrument, answers, now.AddMinutes(-4), session.Id), nurse, ct));
         }
 
-        await RunAsync("check-in", measurements.CheckInAsync(first.Id, "handed", nurse, ct));
-        await RunAsync("facts", sessions.RecordFactsAsync(first.Id, new ChairFactsRequest(now.AddHours(-9), now.AddHours(-3), "Jamie Rivera", "+1 217 555 0188",
+        await RunAsync("check-in", measurements.CheckInAsync(session.Id, "handed", nurse, ct));
+        await RunAsync("facts", sessions.RecordFactsAsync(session.Id, new ChairFactsRequest(now.AddHours(-9), now.AddHours(-3), "Jamie Rivera", "+1 217 555 0188",
             true, "negative", now.AddMinutes(-10), ["sertraline 100 mg daily"], true), nurse, ct));
-        await RunAsync("pre-dose vitals", monitoring.RecordManualAsync(first.Id, new Features.Monitoring.ManualVitalsRequest(128, 82, 74, 98, 14, null, null), nurse, ct));
-        await RunAsync("checks", sessions.PassChecksAsync(first.Id, nurse, ct));
-        var dosing = await RunAsync("dosing", sessions.StartDosingAsync(first.Id, nurse, ct));
-        var product = await db.ControlledProducts.AsNoTracking().Where(p => p.Drug == "KetamineHydrochloride").Select(p => (Guid?)p.Id).FirstOrDefaultAsync(ct);
-        var start = clock.GetUtcNow();
-        await RunAsync("dosing record", sessions.CompleteDosingAsync(first.Id, new DosingRequest(dosing?.Dose?.DoseMg, null, "left antecubital", start, clock.GetUtcNow(),
-            "Demo data: the infusion is recorded when the demo starts, not over 40 minutes.", 50m, null, product, "DEMO-LOT", null, nurse2.Id, start, null), nurse, ct));
-        await RunAsync("monitoring vitals", monitoring.RecordManualAsync(first.Id, new Features.Monitoring.ManualVitalsRequest(134, 86, 80, 97, null, null, null), nurse, ct));
+        await RunAsync("pre-dose vitals", monitoring.RecordManualAsync(session.Id, new Features.Monitoring.ManualVitalsRequest(128, 82, 74, 98, 14, null, null), nurse, ct));
+        await RunAsync("checks", sessions.PassChecksAsync(session.Id, nurse, ct));
+        var dosing = await RunAsync("dosing", sessions.StartDosingAsync(session.Id, nurse, ct));
+        if (record is null)
+        {
+            return;
+        }
+
+        await RunAsync("dosing record", sessions.CompleteDosingAsync(session.Id, record(dosing), nurse, ct));
+        await RunAsync("monitoring vitals", monitoring.RecordManualAsync(session.Id, new Features.Monitoring.ManualVitalsRequest(134, 86, 80, 97, null, null, null), nurse, ct));
     }
 
     private async Task<T?> RunAsync<T>(string step, Task<Result<T>> call)
