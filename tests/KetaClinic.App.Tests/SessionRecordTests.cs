@@ -90,13 +90,19 @@ public sealed class SessionBillingTests
         DateTimeOffset.UnixEpoch.AddMinutes(minutes), null, null, null, "p", "lot", "a", "b", null, null);
 
     [Theory]
-    [InlineData(10, new string[0])]
-    [InlineData(40, new[] { "96365" })]
-    [InlineData(130, new[] { "96365", "96366" })]
-    public void An_iv_infusion_bills_its_first_hour_over_fifteen_minutes_and_each_whole_further_hour(int minutes, string[] expected)
+    [InlineData(10, 0)]
+    [InlineData(15, 0)]
+    [InlineData(16, 1)]
+    [InlineData(40, 1)]
+    [InlineData(90, 1)]
+    [InlineData(91, 2)]
+    [InlineData(150, 2)]
+    [InlineData(151, 3)]
+    public void An_iv_infusion_bills_its_first_hour_over_fifteen_minutes_and_each_further_hour_once_more_than_thirty_minutes_into_it(int minutes, int units)
     {
         var codes = SessionBilling.Codes("intravenous", Dosing(40m, minutes), new DateOnly(2026, 3, 1), SessionBillingSettings.Default);
-        Assert.Equal(expected, codes.Select(c => c.Code));
+        Assert.Equal(units > 0 ? 1 : 0, codes.Count(c => c.Code == "96365"));
+        Assert.Equal(Math.Max(0, units - 1), codes.Where(c => c.Code == "96366").Sum(c => c.Units));
     }
 
     [Theory]

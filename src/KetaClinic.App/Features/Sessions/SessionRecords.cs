@@ -22,6 +22,10 @@ public sealed record SessionBillingSettings
 
     public SourcedSetting<int> InfusionHourMinutes { get; init; } = new(60, "REFERENCE.md §9 [firm]: 96366 each additional hour");
 
+    /// <summary>How far past the previous hour an infusion must run for the next 96366 unit.</summary>
+    public SourcedSetting<int> InfusionAdditionalHourOverMinutes { get; init; } = new(30,
+        "payer rule [open]: the CPT time rule for add-on hour codes counts an additional hour once the infusion runs more than 30 minutes past the previous hour; REFERENCE.md §9 names 96366 but not the rule, so the clinic confirms it with its payers");
+
     public SourcedSetting<decimal> EsketamineLowerDoseMaxMg { get; init; } = new(56m, "REFERENCE.md §9 [firm]: G2082 ≤ 56 mg, G2083 > 56 mg");
 
     public SourcedSetting<DateOnly> EsketamineDrugCodeFrom { get; init; } = new(new DateOnly(2026, 1, 1), "REFERENCE.md §9 [secondary]: esketamine drug code J0013 from 1 Jan 2026");
@@ -48,10 +52,15 @@ public static class SessionBilling
                 if (minutes > settings.InfusionFirstHourOverMinutes.Value)
                 {
                     codes.Add(new("96365", "IV infusion, first hour", 1, $"infusion of {minutes} min", settings.InfusionFirstHourOverMinutes.Source));
-                    var more = (minutes - settings.InfusionHourMinutes.Value) / settings.InfusionHourMinutes.Value;
+                    var hour = settings.InfusionHourMinutes.Value;
+                    var past = settings.InfusionAdditionalHourOverMinutes.Value;
+                    var beyondFirst = minutes - hour;
+                    // One unit for each hour after the first that the infusion runs more than `past` minutes into.
+                    var more = beyondFirst > past ? ((beyondFirst - past - 1) / hour) + 1 : 0;
                     if (more > 0)
                     {
-                        codes.Add(new("96366", "IV infusion, each additional hour", more, $"{minutes} min: {more} whole hour(s) after the first", settings.InfusionHourMinutes.Source));
+                        codes.Add(new("96366", "IV infusion, each additional hour", more,
+                            $"{minutes} min: {more} additional hour(s), each counted past {past} min into it", settings.InfusionHourMinutes.Source + "; " + settings.InfusionAdditionalHourOverMinutes.Source));
                     }
                 }
 
