@@ -34,6 +34,27 @@ public sealed class LiveRefreshTests
     }
 
     [Fact]
+    public async Task A_reload_that_does_not_yield_still_does_not_run_on_the_publishers_thread()
+    {
+        // A page's reload on SQLite runs synchronously up to its first real wait; the publisher (the HL7 writer) must not run it.
+        var publisher = Environment.CurrentManagedThreadId;
+        var reloadThread = -1;
+        var done = new SemaphoreSlim(0);
+        using var live = new LiveRefresh(() =>
+        {
+            reloadThread = Environment.CurrentManagedThreadId;
+            Thread.Sleep(50);
+            done.Release();
+            return Task.CompletedTask;
+        }, TimeSpan.Zero, TimeProvider.System);
+
+        live.Request(urgent: true);
+        Assert.Equal(0, done.CurrentCount); // Request came back before the reload finished
+        Assert.True(await done.WaitAsync(Patience));
+        Assert.NotEqual(publisher, reloadThread);
+    }
+
+    [Fact]
     public async Task An_alert_does_not_wait_for_the_routine_interval()
     {
         var reloaded = new SemaphoreSlim(0);
