@@ -5,14 +5,11 @@ namespace KetaClinic.E2E;
 
 public sealed class BookingInTheBrowserTests(RunningClinic clinic) : IClassFixture<RunningClinic>
 {
-    private static readonly PageWaitForURLOptions Wait = new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit };
-
     [Fact]
     public async Task A_physician_plans_and_books_an_induction_series_sees_it_on_the_day_board_and_in_the_patients_calendar_feed()
     {
         Directory.CreateDirectory("screenshots");
-        var physician = await clinic.LoginAsync("physician@demo.clinic");
-        await physician.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var physician = await clinic.SignedInAsync("physician@demo.clinic");
 
         // The demo patient who is eligible and consented but has no plan yet.
         var search = await physician.APIRequest.GetAsync("/api/patients?q=Planwell");
@@ -23,7 +20,7 @@ public sealed class BookingInTheBrowserTests(RunningClinic clinic) : IClassFixtu
         // 1. The plan: IV racemic ketamine at the protocol's default dose, calculated from her latest weight.
         await physician.GotoAsync($"/patients/{patientId}");
         await physician.ClickAsync("[data-testid=open-plan]");
-        await physician.WaitForURLAsync(url => url.EndsWith("/plan", StringComparison.Ordinal), Wait);
+        await physician.WaitForURLAsync(url => url.EndsWith("/plan", StringComparison.Ordinal), RunningClinic.Navigation);
         await Assertions.Expect(physician.Locator("[data-testid=new-plan]")).ToBeVisibleAsync();
         await physician.SelectOptionAsync("[data-testid=plan-protocol]", "iv-racemic-ketamine");
         await physician.ClickAsync("[data-testid=create-plan]");
@@ -42,7 +39,7 @@ public sealed class BookingInTheBrowserTests(RunningClinic clinic) : IClassFixtu
 
         // 3. The day board of the first session shows her in a chair.
         await physician.ClickAsync("[data-testid=open-board]");
-        await physician.WaitForURLAsync(url => url.Contains("/schedule", StringComparison.Ordinal), Wait);
+        await physician.WaitForURLAsync(url => url.Contains("/schedule", StringComparison.Ordinal), RunningClinic.Navigation);
         var mine = physician.Locator($"[data-testid=board-session][data-patient='{patientId}']");
         await Assertions.Expect(mine).ToHaveCountAsync(1);
         await Assertions.Expect(mine).ToContainTextAsync("Nora Planwell");

@@ -10,14 +10,11 @@ namespace KetaClinic.E2E;
 /// <summary>The physician's tablet form for a clinician-rated scale, and the administrator's monitor page fed by a real monitor connection.</summary>
 public sealed class ChairsideInTheBrowserTests(RunningClinic clinic) : IClassFixture<RunningClinic>
 {
-    private static readonly PageWaitForURLOptions Wait = new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit };
-
     [Fact]
     public async Task A_physician_records_a_cssrs_screener_whose_skip_logic_follows_the_answers_and_a_high_triage_raises_an_alert()
     {
         var patientId = await RegisterPatientAsync("Screenerperson");
-        var page = await clinic.LoginAsync("physician@demo.clinic");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var page = await clinic.SignedInAsync("physician@demo.clinic");
         await page.GotoAsync($"/patients/{patientId}/scales/new?instrument=cssrs-screener");
         await Assertions.Expect(page.Locator("[data-testid=item-1]")).ToBeVisibleAsync();
 
@@ -36,7 +33,7 @@ public sealed class ChairsideInTheBrowserTests(RunningClinic clinic) : IClassFix
         await page.ClickAsync("[data-testid=answer-6-0]");
         await page.ClickAsync("[data-testid=save-scale]");
 
-        await page.WaitForURLAsync(u => u.EndsWith($"/patients/{patientId}/outcomes", StringComparison.Ordinal), Wait);
+        await page.WaitForURLAsync(u => u.EndsWith($"/patients/{patientId}/outcomes", StringComparison.Ordinal), RunningClinic.Navigation);
         await Assertions.Expect(page.Locator("article.safety-alert.open")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("article.safety-alert.open")).ToContainTextAsync("High-risk");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("triage high");
@@ -46,8 +43,7 @@ public sealed class ChairsideInTheBrowserTests(RunningClinic clinic) : IClassFix
     [Fact]
     public async Task An_administrator_registers_a_monitor_and_sees_what_monitors_sent_and_how_it_was_answered()
     {
-        var page = await clinic.LoginAsync("admin@demo.clinic");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var page = await clinic.SignedInAsync("admin@demo.clinic");
         await page.GotoAsync("/admin/monitors");
         await Assertions.Expect(page.Locator("[data-testid=monitors]")).ToContainTextAsync("equipment:DEMO-MON-1");
 

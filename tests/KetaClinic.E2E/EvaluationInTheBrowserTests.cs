@@ -7,8 +7,6 @@ namespace KetaClinic.E2E;
 
 public sealed partial class EvaluationInTheBrowserTests(RunningClinic clinic) : IClassFixture<RunningClinic>
 {
-    private static readonly PageWaitForURLOptions Wait = new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit };
-
     [Fact]
     public async Task A_request_from_the_public_page_becomes_a_booked_patient_who_is_evaluated_signed_off_and_consents_with_a_drawn_signature()
     {
@@ -31,8 +29,7 @@ public sealed partial class EvaluationInTheBrowserTests(RunningClinic clinic) : 
         await Assertions.Expect(visitor.Locator("[data-testid=request-done]")).ToContainTextAsync("Thank you");
 
         // 2. The front desk finds the request in its queue, registers the patient and books the consultation.
-        var desk = await clinic.LoginAsync("frontdesk@demo.clinic");
-        await desk.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var desk = await clinic.SignedInAsync("frontdesk@demo.clinic");
         await desk.GotoAsync("/leads");
         var row = desk.Locator("[data-testid=lead-row]", new() { HasTextString = family });
         await Assertions.Expect(row).ToHaveCountAsync(1);
@@ -47,17 +44,16 @@ public sealed partial class EvaluationInTheBrowserTests(RunningClinic clinic) : 
         await desk.ClickAsync("[data-testid=convert-submit]");
         await Assertions.Expect(desk.Locator("[data-testid=conversion-done]")).ToContainTextAsync("Dr. Priya Raman");
         await desk.ClickAsync("[data-testid=converted-patient]");
-        await desk.WaitForURLAsync(url => PatientUrl().IsMatch(url), Wait);
+        await desk.WaitForURLAsync(url => PatientUrl().IsMatch(url), RunningClinic.Navigation);
         var patientId = PatientUrl().Match(desk.Url).Groups["id"].Value;
         await desk.Context.CloseAsync();
 
         // 3. The physician evaluates: the decision support answers live, with every reason's rule and source.
-        var physician = await clinic.LoginAsync("physician@demo.clinic");
-        await physician.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var physician = await clinic.SignedInAsync("physician@demo.clinic");
         await physician.GotoAsync($"/patients/{patientId}/evaluation");
         await Assertions.Expect(physician.Locator("[data-testid=readiness-iv]")).ToContainTextAsync("No signed eligibility evaluation");
         await physician.ClickAsync("[data-testid=start-evaluation]");
-        await physician.WaitForURLAsync(url => url.Contains("/evaluations/", StringComparison.Ordinal), Wait);
+        await physician.WaitForURLAsync(url => url.Contains("/evaluations/", StringComparison.Ordinal), RunningClinic.Navigation);
         await Assertions.Expect(physician.Locator("[data-testid=decision]")).ToHaveTextAsync("needs-review");
 
         var onset = day.AddMonths(-16);

@@ -8,8 +8,6 @@ namespace KetaClinic.E2E;
 
 public sealed partial class LedgerInTheBrowserTests(RunningClinic clinic) : IClassFixture<RunningClinic>
 {
-    private static readonly PageWaitForURLOptions Wait = new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit };
-
     [Fact]
     public async Task A_nurse_receives_draws_gives_and_wastes_with_a_witness_and_the_administrator_sees_the_balance_and_the_log()
     {
@@ -17,8 +15,7 @@ public sealed partial class LedgerInTheBrowserTests(RunningClinic clinic) : ICla
         Directory.CreateDirectory("screenshots");
 
         // The nurse receives a vial, checked by a second nurse who signs in with her own password.
-        var nurse = await clinic.LoginAsync("nurse@demo.clinic");
-        await nurse.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var nurse = await clinic.SignedInAsync("nurse@demo.clinic");
         await nurse.GotoAsync("/ledger/receive");
         await nurse.SelectOptionAsync("[data-testid=receipt-storage]", new SelectOptionValue { Label = "Treatment room cabinet (Riverside Ketamine Clinic)" });
         await nurse.FillAsync("[data-testid=supplier-name]", "Midwest Pharmaceutical Distributors");
@@ -71,8 +68,7 @@ public sealed partial class LedgerInTheBrowserTests(RunningClinic clinic) : ICla
         await nurse.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine("screenshots", "ledger-session.png"), FullPage = true });
 
         // The administrator sees the container's running balance and the administration log.
-        var admin = await clinic.LoginAsync("admin@demo.clinic");
-        await admin.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var admin = await clinic.SignedInAsync("admin@demo.clinic");
         await admin.GotoAsync("/ledger");
         await Assertions.Expect(admin.Locator($"[data-testid=container-{label}] [data-testid=container-balance]")).ToHaveTextAsync("9 mL (450 mg)");
         await Assertions.Expect(admin.Locator("[data-testid=balances] [data-testid=balance-row]").First).ToBeVisibleAsync();

@@ -6,23 +6,19 @@ namespace KetaClinic.E2E;
 
 public sealed class MeasurementInTheBrowserTests(RunningClinic clinic) : IClassFixture<RunningClinic>
 {
-    private static readonly PageWaitForURLOptions Wait = new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit };
-
     [Fact]
     public async Task A_patient_completes_a_phq9_on_a_phone_and_the_physician_sees_the_score_the_chart_and_a_live_alert_to_acknowledge()
     {
         var (patientId, family) = await RegisterPatientAsync();
 
         // The physician keeps the alert list open: the alert must appear there without a reload.
-        var physician = await clinic.LoginAsync("physician@demo.clinic");
-        await physician.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var physician = await clinic.SignedInAsync("physician@demo.clinic");
         await physician.GotoAsync("/alerts");
         await Assertions.Expect(physician.Locator("h1")).ToHaveTextAsync("Safety alerts");
         await physician.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         // The front desk hands a PHQ-9 link over.
-        var desk = await clinic.LoginAsync("frontdesk@demo.clinic");
-        await desk.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var desk = await clinic.SignedInAsync("frontdesk@demo.clinic");
         await desk.GotoAsync($"/patients/{patientId}");
         await desk.SelectOptionAsync("[data-testid=link-instrument]", "phq9");
         await desk.ClickAsync("[data-testid=issue-link]");
@@ -69,7 +65,7 @@ public sealed class MeasurementInTheBrowserTests(RunningClinic clinic) : IClassF
 
         // The score, its severity and the chart on the patient's outcome page.
         await card.Locator("[data-testid=alert-patient]").ClickAsync();
-        await physician.WaitForURLAsync(u => u.EndsWith($"/patients/{patientId}/outcomes", StringComparison.Ordinal), Wait);
+        await physician.WaitForURLAsync(u => u.EndsWith($"/patients/{patientId}/outcomes", StringComparison.Ordinal), RunningClinic.Navigation);
         await Assertions.Expect(physician.Locator("[data-testid=responses-phq9] [data-testid=response-total]").First).ToHaveTextAsync("13");
         await Assertions.Expect(physician.Locator("[data-testid=chart-phq9] svg circle")).ToHaveCountAsync(1);
         await Assertions.Expect(physician.Locator("[data-testid=chart-phq9] svg rect.band")).ToHaveCountAsync(5);
@@ -94,8 +90,7 @@ public sealed class MeasurementInTheBrowserTests(RunningClinic clinic) : IClassF
     [Fact]
     public async Task The_demo_clinic_shows_charts_and_a_dashboard_with_rates_and_intervals()
     {
-        var physician = await clinic.LoginAsync("physician@demo.clinic");
-        await physician.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var physician = await clinic.SignedInAsync("physician@demo.clinic");
         await physician.GotoAsync("/outcomes");
         await Assertions.Expect(physician.Locator("[data-testid=kpi-response]")).ToContainTextAsync("%");
         var courses = int.Parse(await physician.Locator("[data-testid=kpi-courses]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);

@@ -4,13 +4,10 @@ namespace KetaClinic.E2E;
 
 public sealed class RegistryInTheBrowserTests(RunningClinic clinic) : IClassFixture<RunningClinic>
 {
-    private static readonly PageWaitForURLOptions Wait = new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit };
-
     [Fact]
     public async Task Front_desk_logs_in_registers_a_patient_finds_them_and_opens_the_record()
     {
-        var page = await clinic.LoginAsync("frontdesk@demo.clinic");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var page = await clinic.SignedInAsync("frontdesk@demo.clinic");
         await page.GotoAsync("/patients/new");
         var family = "Okonkwo" + Guid.NewGuid().ToString("N")[..5];
 
@@ -27,7 +24,7 @@ public sealed class RegistryInTheBrowserTests(RunningClinic clinic) : IClassFixt
 
         await page.FillAsync("#dateOfBirth", "1979-11-02");
         await page.ClickAsync("[data-testid=save-patient]");
-        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/patients/[0-9a-f-]{36}$"), Wait);
+        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/patients/[0-9a-f-]{36}$"), RunningClinic.Navigation);
         await Assertions.Expect(page.Locator("[data-testid=patient-name]")).ToContainTextAsync(family);
         var mrn = await page.Locator("[data-testid=patient-mrn]").InnerTextAsync();
 
@@ -56,8 +53,7 @@ public sealed class RegistryInTheBrowserTests(RunningClinic clinic) : IClassFixt
     [Fact]
     public async Task A_nurse_cannot_reach_user_administration()
     {
-        var page = await clinic.LoginAsync("nurse@demo.clinic");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var page = await clinic.SignedInAsync("nurse@demo.clinic");
         await Assertions.Expect(page.Locator("nav >> text=Users")).ToHaveCountAsync(0);
         await page.GotoAsync("/admin/users");
         await Assertions.Expect(page.Locator("[data-testid=access-denied]")).ToBeVisibleAsync();
@@ -68,8 +64,7 @@ public sealed class RegistryInTheBrowserTests(RunningClinic clinic) : IClassFixt
     [Fact]
     public async Task An_administrator_sees_users_and_verifies_the_audit_chain()
     {
-        var page = await clinic.LoginAsync("admin@demo.clinic");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var page = await clinic.SignedInAsync("admin@demo.clinic");
         await page.GotoAsync("/admin/users");
         await Assertions.Expect(page.Locator("[data-testid=users]")).ToContainTextAsync("nurse@demo.clinic");
         await page.GotoAsync("/admin/audit");
@@ -81,8 +76,7 @@ public sealed class RegistryInTheBrowserTests(RunningClinic clinic) : IClassFixt
     [Fact]
     public async Task A_physician_records_a_diagnosis_an_allergy_and_a_weight_on_the_record()
     {
-        var page = await clinic.LoginAsync("physician@demo.clinic");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var page = await clinic.SignedInAsync("physician@demo.clinic");
         await page.GotoAsync("/patients/new");
         var family = "Haddad" + Guid.NewGuid().ToString("N")[..5];
         await page.FillAsync("#legalGivenName", "Rami");
@@ -91,7 +85,7 @@ public sealed class RegistryInTheBrowserTests(RunningClinic clinic) : IClassFixt
         await page.SelectOptionAsync("#sex", "male");
         await page.FillAsync("#email", "rami@example.org");
         await page.ClickAsync("[data-testid=save-patient]");
-        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/patients/[0-9a-f-]{36}$"), Wait);
+        await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/patients/[0-9a-f-]{36}$"), RunningClinic.Navigation);
 
         // A malformed ICD-10-CM code: the message sits beside the code field and nothing is added.
         await page.FillAsync("#dx-code", "DEPRESSION");
@@ -122,8 +116,7 @@ public sealed class RegistryInTheBrowserTests(RunningClinic clinic) : IClassFixt
     [Fact]
     public async Task The_front_desk_sees_contacts_but_not_diagnoses()
     {
-        var page = await clinic.LoginAsync("frontdesk@demo.clinic");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var page = await clinic.SignedInAsync("frontdesk@demo.clinic");
         await page.GotoAsync("/patients");
         await page.FillAsync("#q", "a");
         await page.ClickAsync("[data-testid=search]");
@@ -136,8 +129,7 @@ public sealed class RegistryInTheBrowserTests(RunningClinic clinic) : IClassFixt
     [Fact]
     public async Task An_administrator_adds_a_user_and_a_weak_password_is_explained_beside_the_field()
     {
-        var page = await clinic.LoginAsync("admin@demo.clinic");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var page = await clinic.SignedInAsync("admin@demo.clinic");
         await page.GotoAsync("/admin/users");
         var email = $"new-nurse-{Guid.NewGuid():N}@clinic.example";
         await page.FillAsync("#new-name", "Nia Nurse");

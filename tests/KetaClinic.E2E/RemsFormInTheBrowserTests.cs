@@ -8,7 +8,6 @@ namespace KetaClinic.E2E;
 /// <summary>A nurse completes an overdue esketamine REMS Patient Monitoring Form on its page and marks it sent.</summary>
 public sealed class RemsFormInTheBrowserTests(RunningClinic clinic) : IClassFixture<RunningClinic>
 {
-    private static readonly PageWaitForURLOptions Wait = new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit };
     private static readonly LocatorAssertionsToHaveCountOptions Slow = new() { Timeout = 60_000 };
 
     [Fact]
@@ -25,19 +24,18 @@ public sealed class RemsFormInTheBrowserTests(RunningClinic clinic) : IClassFixt
         var missing = form.GetProperty("missingFields").EnumerateArray().Select(f => f.GetString()!).ToList();
         Assert.Contains("bloodPressureAt40Minutes", missing);
 
-        var page = await clinic.LoginAsync("nurse@demo.clinic");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var page = await clinic.SignedInAsync("nurse@demo.clinic");
 
         // From the overdue list to the form's edit page.
         await page.GotoAsync("/rems");
         await page.ClickAsync($"[data-testid=rems-overdue-row] a[href='sessions/{id}/rems/edit']");
-        await page.WaitForURLAsync($"**/sessions/{id}/rems/edit", Wait);
+        await page.WaitForURLAsync($"**/sessions/{id}/rems/edit", RunningClinic.Navigation);
 
         // The edit page and the printable form link to each other while the form is not sent.
         await page.ClickAsync("[data-testid=rems-print-link]");
-        await page.WaitForURLAsync($"**/sessions/{id}/rems", Wait);
+        await page.WaitForURLAsync($"**/sessions/{id}/rems", RunningClinic.Navigation);
         await page.ClickAsync("[data-testid=rems-edit-link]");
-        await page.WaitForURLAsync($"**/sessions/{id}/rems/edit", Wait);
+        await page.WaitForURLAsync($"**/sessions/{id}/rems/edit", RunningClinic.Navigation);
         var listed = page.Locator("[data-testid=rems-missing-field]");
         await Assertions.Expect(listed).ToHaveCountAsync(missing.Count, Slow);
 
@@ -74,7 +72,7 @@ public sealed class RemsFormInTheBrowserTests(RunningClinic clinic) : IClassFixt
 
         // The printable form shows it sent, with no link to edit it any more.
         await page.ClickAsync("[data-testid=rems-print-link]");
-        await page.WaitForURLAsync($"**/sessions/{id}/rems", Wait);
+        await page.WaitForURLAsync($"**/sessions/{id}/rems", RunningClinic.Navigation);
         await Assertions.Expect(page.Locator("[data-testid=rems-submitted]")).ToContainTextAsync("Sent on");
         await Assertions.Expect(page.Locator("[data-testid=rems-submitted]")).ToContainTextAsync("REMS-E2E-7731");
         await Assertions.Expect(page.Locator("[data-testid=rems-missing]")).ToHaveCountAsync(0);

@@ -13,6 +13,9 @@ namespace KetaClinic.E2E;
 public sealed class RunningClinic : IAsyncLifetime
 {
     public const string Password = "E2e-Demo-Password-1";
+
+    /// <summary>How long a test waits for a page it navigated to: the app on a busy 2-core machine can be slow to answer.</summary>
+    public static readonly PageWaitForURLOptions Navigation = new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit };
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "ketaclinic-e2e", Guid.NewGuid().ToString("N"));
     private Process? _app;
     private IPlaywright? _playwright;
@@ -85,6 +88,14 @@ public sealed class RunningClinic : IAsyncLifetime
         page.SetDefaultTimeout(60_000);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        return page;
+    }
+
+    /// <summary>Signs in and waits until the app has left the login page (the sign-in succeeded).</summary>
+    public async Task<IPage> SignedInAsync(string email, string password = Password)
+    {
+        var page = await LoginAsync(email, password);
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Navigation);
         return page;
     }
 

@@ -10,7 +10,6 @@ namespace KetaClinic.E2E;
 /// <summary>A nurse runs a demo session at the chair while the bedside monitor streams vitals over HL7; an alert reaches the chair board live.</summary>
 public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixture<RunningClinic>
 {
-    private static readonly PageWaitForURLOptions Wait = new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit };
     private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("America/Chicago");
 
     [Fact]
@@ -33,8 +32,7 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
         (await http.PostAsJsonAsync($"/api/patients/{patientId}/responses", new { instrumentId = "phq9", answers = Answers(9) })).EnsureSuccessStatusCode();
         (await http.PostAsJsonAsync($"/api/patients/{patientId}/responses", new { instrumentId = "gad7", answers = Answers(7) })).EnsureSuccessStatusCode();
 
-        var page = await clinic.LoginAsync("nurse@demo.clinic");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var page = await clinic.SignedInAsync("nurse@demo.clinic");
         await page.GotoAsync($"/sessions/{id}");
         await page.ClickAsync("[data-testid=session-check-in]");
         await Assertions.Expect(page.Locator("[data-testid=session-state]")).ToHaveTextAsync("checked in");
@@ -106,8 +104,7 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
         await page.Context.CloseAsync();
 
         // The physician may discharge with a criterion unmet, giving the reason; the unmet criteria stay on the record.
-        var physician = await clinic.LoginAsync("physician@demo.clinic");
-        await physician.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), Wait);
+        var physician = await clinic.SignedInAsync("physician@demo.clinic");
         await physician.GotoAsync($"/sessions/{id}");
         await physician.FillAsync("[data-testid=discharge-override-reason]", "Assessed at the chair: alert, walking steadily, companion present");
         await physician.ClickAsync("[data-testid=discharge-override]");
