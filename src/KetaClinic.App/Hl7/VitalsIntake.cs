@@ -190,10 +190,11 @@ public sealed class VitalsIntake(
         var allKeys = keysOf.SelectMany(k => k).Distinct().ToList();
         var monitors = await db.MonitorDevices.AsNoTracking().Where(d => d.IsActive && allKeys.Contains(d.DeviceKey)).ToListAsync(ct);
         var chairIds = monitors.Select(m => (Guid?)m.ChairId).Distinct().ToList();
-        var earliest = batch.Min(p => p.ReceivedAt).AddHours(-sessions.PreDose.VisitWindowHours.Value);
+        var earliest = ChairOccupancy.InProgressSince(batch.Min(p => p.ReceivedAt), sessions);
         // Each session with the sequence of its last stored event, to tell whether a kept rebuilt session is current.
         var found = chairIds.Count == 0 ? [] : await db.TreatmentSessions.AsNoTracking()
-            .Where(s => chairIds.Contains(s.ChairId) && SessionsAtChair.Contains(s.Status) && (s.CheckedInAt ?? s.ScheduledStart) >= earliest)
+            .InProgress(earliest)
+            .Where(s => chairIds.Contains(s.ChairId))
             .Select(s => new { Row = s, Last = db.SessionEvents.Where(e => e.SessionId == s.Id).Max(e => (int?)e.Sequence) ?? 0 })
             .ToListAsync(ct);
         var atChairs = found.Select(f => f.Row).ToList();
@@ -239,9 +240,8 @@ public sealed class VitalsIntake(
             }
             else
             {
-                var since = p.ReceivedAt.AddHours(-sessions.PreDose.VisitWindowHours.Value);
                 // A session left open from an earlier visit is not current; one checked in late (after its booked time) is.
-                session = atChairs.Where(s => s.ChairId == chosen.ChairId && (s.CheckedInAt ?? s.ScheduledStart) >= since).OrderByDescending(s => s.CheckedInAt).FirstOrDefault();
+                session = ChairOccupancy.AtChair(atChairs, chosen.ChairId, ChairOccupancy.InProgressSince(p.ReceivedAt, sessions));
                 if (session is null)
                 {
                     refusal = new Hl7Error(Hl7ErrorCode.UnknownKeyIdentifier, "No treatment session is in progress at this monitor's chair; values not stored.");

@@ -1,6 +1,5 @@
 using KetaClinic.App.Data;
 using KetaClinic.App.Features.ControlledSubstances;
-using KetaClinic.App.Hl7;
 using KetaClinic.App.Realtime;
 using KetaClinic.App.Security;
 using KetaClinic.Domain.Common;
@@ -105,10 +104,9 @@ public sealed partial class Sessions(
     }
 
     /// <summary>
-    /// A patient is checked in only at a chair nobody else is still in: the chair's monitor files its values into the
-    /// session in progress there, so two at once would put one patient's vital signs in the other's record. A session
-    /// left open from an earlier visit (checked in before the visit window) no longer takes the monitor's values and
-    /// does not hold the chair. Throws <see cref="ChairOccupiedException"/>.
+    /// A patient is checked in only at a chair with no session in progress (<see cref="ChairOccupancy"/>): the chair's
+    /// monitor files its values into that session, so two at once would put one patient's vital signs in the other's
+    /// record. Throws <see cref="ChairOccupiedException"/>.
     /// </summary>
     private async Task EnsureChairFreeAsync(ClinicDbContext db, KetaClinic.App.Data.TreatmentSession row, DateTimeOffset now, CancellationToken ct)
     {
@@ -117,9 +115,9 @@ public sealed partial class Sessions(
             return;
         }
 
-        var since = now.AddHours(-Settings.PreDose.VisitWindowHours.Value);
         var other = await db.TreatmentSessions.AsNoTracking()
-            .Where(s => s.ChairId == chairId && s.Id != row.Id && VitalsIntake.SessionsAtChair.Contains(s.Status) && (s.CheckedInAt ?? s.ScheduledStart) >= since)
+            .InProgress(ChairOccupancy.InProgressSince(now, Settings))
+            .Where(s => s.ChairId == chairId && s.Id != row.Id)
             .OrderByDescending(s => s.CheckedInAt)
             .FirstOrDefaultAsync(ct);
         if (other is null)
