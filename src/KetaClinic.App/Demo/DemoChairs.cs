@@ -23,6 +23,7 @@ public sealed partial class DemoChairs(
     Measurements measurements,
     MonitoringService monitoring,
     PatientRegistry patients,
+    TreatmentReadiness readiness,
     ILogger<DemoChairs> logger)
 {
     public async Task SeedAsync(CancellationToken ct)
@@ -55,7 +56,7 @@ public sealed partial class DemoChairs(
 
         await db.SaveChangesAsync(ct);
         var ketamine = await db.ControlledProducts.AsNoTracking().Where(p => p.Drug == "KetamineHydrochloride").Select(p => (Guid?)p.Id).FirstOrDefaultAsync(ct);
-        await ToMonitoringAsync(booked[0], 78.4m, nurse, dosing =>
+        await RunChairStepsAsync(booked[0], 78.4m, nurse, dosing =>
         {
             var start = clock.GetUtcNow();
             return new DosingRequest(dosing?.Dose?.DoseMg, null, "left antecubital", start, clock.GetUtcNow(),
@@ -66,20 +67,18 @@ public sealed partial class DemoChairs(
         {
             // Dosing has started (the first device now); the next device is due in five minutes, then the nurse records
             // the devices' times and the lot, and monitoring begins.
-            await ToMonitoringAsync(eskId, 66.0m, nurse, null, ct);
+            await RunChairStepsAsync(eskId, 66.0m, nurse, null, ct);
         }
     }
 
-    /// <summary>Courses of the route whose patient may be treated today: signed eligibility, active consent, no open safety alert.</summary>
+    /// <summary>Courses of the route whose patient may be treated today (<see cref="TreatmentReadiness"/>) and has no open safety alert.</summary>
     private async Task<List<TreatmentCourse>> ReadyCoursesAsync(ClinicDbContext db, string route, DateTimeOffset now, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(clinic.ToClinicTime(now).DateTime);
-        var consentRoute = ConsentLibrary.ConsentRouteFor(route);
         var ready = new List<TreatmentCourse>();
         foreach (var course in await db.TreatmentCourses.AsNoTracking().Where(c => c.Route == route).OrderBy(c => c.Id).ToListAsync(ct))
         {
-            if (await db.ClinicalEvaluations.AnyAsync(e => e.PatientId == course.PatientId && e.Status == "signed" && e.FinalDecision == "eligible" && e.ExpiresOn > today, ct)
-                && await db.Consents.AnyAsync(k => k.PatientId == course.PatientId && k.Route == consentRoute && k.Status == "active", ct)
+            if ((await readiness.CheckAsync(db, course.PatientId, route, today, ct)).Count == 0
                 && !await db.SafetyAlerts.AnyAsync(a => a.PatientId == course.PatientId && a.AcknowledgedAt == null, ct))
             {
                 ready.Add(course);
@@ -111,7 +110,7 @@ public sealed partial class DemoChairs(
     /// pre-dose vitals, checks and the start of dosing; then, with a <paramref name="record"/>, the dosing record and a
     /// first value after the dose (monitoring).
     /// </summary>
-    private async Task ToMonitoringAsync(Guid sessionId, decimal weightKg, Actor nurse, Func<SessionView?, DosingRequest>? record, CancellationToken ct)
+    private async Task RunChairStepsAsync(Guid sessionId, decimal weightKg, Actor nurse, Func<SessionView?, DosingRequest>? record, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
