@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Extensions.Configuration;
 using KetaClinic.App.Data;
 using KetaClinic.App.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -62,10 +63,83 @@ public sealed class SchemaTests
                 problems.Add($"{table}.{column} is in the database but not in the model");
             }
         }
+        // Every index the model declares exists under its name with its columns in order, and unique where declared.
+        var indexes = await ReadIndexes(connection, provider);
+        foreach (var entity in db.Model.GetEntityTypes())
+        {
+            var store = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(entity.GetTableName()!, null);
+            foreach (var index in entity.GetIndexes())
+            {
+                var name = index.GetDatabaseName(store)!;
+                var columns = string.Join(",", index.Properties.Select(p => p.GetColumnName(store)));
+                if (!indexes.TryGetValue(name, out var found))
+                {
+                    problems.Add($"index {name} ({columns}) is in the model but not in the database");
+                }
+                else if (found.Columns != columns || found.Unique != index.IsUnique)
+                {
+                    problems.Add($"index {name}: database ({found.Columns}, unique={found.Unique}), model ({columns}, unique={index.IsUnique})");
+                }
+            }
+        }
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
 
         var head = await db.AuditChainHeads.SingleAsync();
         Assert.Equal(0, head.LastSequence);
+    }
+
+    private static async Task<Dictionary<string, (string Columns, bool Unique)>> ReadIndexes(DbConnection connection, Provider provider)
+    {
+        var result = new Dictionary<string, (string, bool)>(StringComparer.Ordinal);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = provider == Provider.PostgreSql
+            ? """
+              SELECT i.relname, string_agg(a.attname, ',' ORDER BY k.ord), x.indisunique
+              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
+              CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)
+              JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+              WHERE n.nspname = 'public' GROUP BY i.relname, x.indisunique
+              """
+            : """
+              SELECT il.name, group_concat(ii.name, ','), il."unique"
+              FROM sqlite_master m JOIN pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii
+              WHERE m.type = 'table' GROUP BY il.name, il."unique" ORDER BY il.name
+              """;
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result[reader.GetString(0)] = (reader.GetString(1), Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) != 0);
+        }
+        return result;
+    }
+
+    [Fact]
+    public async Task A_sqlite_connection_gets_the_configured_page_cache_and_a_bad_setting_is_refused_by_name()
+    {
+        await using var database = await TestDatabase.CreateAsync(Provider.Sqlite);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Clinic"] = database.ConnectionString,
+            ["Database:SqliteCacheMebibytes"] = "48",
+        }).Build();
+        var settings = DatabaseSettings.From(configuration, Path.GetTempPath());
+        var options = new DbContextOptionsBuilder<ClinicDbContext>();
+        settings.Configure(options);
+        await using var db = new ClinicDbContext(options.Options);
+        await db.Database.OpenConnectionAsync();
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.CommandText = "PRAGMA cache_size";
+        Assert.Equal(-48 * 1024L, Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(DatabaseSettings.DefaultSqliteCacheMebibytes,
+            DatabaseSettings.From(new ConfigurationBuilder().Build(), Path.GetTempPath()).SqliteCacheMebibytes);
+        foreach (var bad in new[] { "0", "-5", "lots", "5000" })
+        {
+            var wrong = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Database:SqliteCacheMebibytes"] = bad }).Build();
+            var ex = Assert.Throws<InvalidOperationException>(() => DatabaseSettings.From(wrong, Path.GetTempPath()));
+            Assert.Contains("Database:SqliteCacheMebibytes", ex.Message, StringComparison.Ordinal);
+        }
     }
 
     private static async Task<Dictionary<(string Table, string Column), bool>> ReadColumns(DbConnection connection, Provider provider)

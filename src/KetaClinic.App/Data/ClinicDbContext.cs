@@ -492,8 +492,8 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.Property(m => m.DeviceKey).HasMaxLength(300);
             e.Property(m => m.AckCode).HasMaxLength(2).IsRequired();
             e.Property(m => m.Error).HasMaxLength(500);
-            e.HasIndex(m => new { m.SendingApplication, m.SendingFacility, m.ControlId }).IsUnique();
-            e.HasIndex(m => m.ControlId);
+            // Control id first: the intake looks a batch up by control id (migration V10).
+            e.HasIndex(m => new { m.ControlId, m.SendingApplication, m.SendingFacility }).IsUnique().HasDatabaseName("ix_hl7_inbound_messages_resend");
             e.HasIndex(m => m.ReceivedAt);
         });
     }

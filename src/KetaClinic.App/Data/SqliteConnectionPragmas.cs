@@ -1,0 +1,32 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace KetaClinic.App.Data;
+
+/// <summary>
+/// Per-connection SQLite settings, applied each time EF opens a connection (a pooled connection keeps them, and
+/// setting them again costs one statement). Only the page cache size is set: WAL and FULL sync are the file's and
+/// the library's defaults.
+/// </summary>
+public sealed class SqliteConnectionPragmas(int cacheMebibytes) : DbConnectionInterceptor
+{
+    /// <summary>A negative cache_size is in KiB rather than pages.</summary>
+    private readonly string _pragma = "PRAGMA cache_size=-" + (cacheMebibytes * 1024).ToString(CultureInfo.InvariantCulture) + ";";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private void Apply(DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = _pragma;
+        command.ExecuteNonQuery();
+    }
+}
