@@ -51,7 +51,7 @@ public sealed class AuditTrail(TimeProvider clock)
             var tx = await db.Database.BeginTransactionAsync(ct);
             // Takes the row lock (PostgreSQL) / write lock (SQLite) before anything is read.
             await db.Database.ExecuteSqlRawAsync("UPDATE audit_chain_heads SET last_sequence = last_sequence WHERE id = 1", ct);
-            return turn is null ? tx : new WriterTurn(tx, turn);
+            return turn is null ? tx : new WriterTurn(tx, turn, SqliteCheckpointer.For(db.Database.GetConnectionString() ?? ""));
         }
         catch
         {
@@ -60,16 +60,27 @@ public sealed class AuditTrail(TimeProvider clock)
         }
     }
 
-    /// <summary>A SQLite transaction that gives the next writer its turn once it is committed, rolled back or disposed.</summary>
-    private sealed class WriterTurn(IDbContextTransaction inner, SemaphoreSlim turn) : IDbContextTransaction
+    /// <summary>
+    /// A SQLite transaction that gives the next writer its turn once it is committed, rolled back or disposed, and
+    /// after a commit nudges the file's <see cref="SqliteCheckpointer"/>.
+    /// </summary>
+    private sealed class WriterTurn(IDbContextTransaction inner, SemaphoreSlim turn, SqliteCheckpointer checkpointer) : IDbContextTransaction
     {
         private int _released;
 
         public Guid TransactionId => inner.TransactionId;
 
-        public void Commit() => Then(inner.Commit);
+        public void Commit()
+        {
+            Then(inner.Commit);
+            checkpointer.Nudge();
+        }
 
-        public Task CommitAsync(CancellationToken cancellationToken = default) => ThenAsync(() => inner.CommitAsync(cancellationToken));
+        public async Task CommitAsync(CancellationToken cancellationToken = default)
+        {
+            await ThenAsync(() => inner.CommitAsync(cancellationToken));
+            checkpointer.Nudge();
+        }
 
         public void Rollback() => Then(inner.Rollback);
 

@@ -6,13 +6,15 @@ namespace KetaClinic.App.Data;
 
 /// <summary>
 /// Per-connection SQLite settings, applied each time EF opens a connection (a pooled connection keeps them, and
-/// setting them again costs one statement). Only the page cache size is set: WAL and FULL sync are the file's and
-/// the library's defaults.
+/// setting them again costs one statement): the page cache size, and the automatic checkpoint raised to a fallback
+/// because <see cref="SqliteCheckpointer"/> checkpoints beside the writers. WAL and FULL sync are the file's and the
+/// library's defaults.
 /// </summary>
 public sealed class SqliteConnectionPragmas(int cacheMebibytes) : DbConnectionInterceptor
 {
     /// <summary>A negative cache_size is in KiB rather than pages.</summary>
-    private readonly string _pragma = "PRAGMA cache_size=-" + (cacheMebibytes * 1024).ToString(CultureInfo.InvariantCulture) + ";";
+    private readonly string _pragma = "PRAGMA cache_size=-" + (cacheMebibytes * 1024).ToString(CultureInfo.InvariantCulture) + ";"
+        + "PRAGMA wal_autocheckpoint=" + SqliteCheckpointer.WriterFallbackPages.ToString(CultureInfo.InvariantCulture) + ";";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
