@@ -269,7 +269,7 @@ internal sealed record BenchOptions(IReadOnlyList<string> Targets, int Monitors,
         return new BenchOptions(
             values.GetValueOrDefault("targets", "sqlite,postgresql,medplum").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             (int)Number("monitors", 50),
-            Number("warmup", 5),
+            Number("warmup", 30), // past tiered JIT: at 5 s the hot path still ran quick-jitted code and the JIT took a quarter of the CPU
             Number("max-seconds", 20),
             Number("steady-rate", 500),
             Number("steady-seconds", 30),

@@ -13,6 +13,47 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
     private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("America/Chicago");
 
     [Fact]
+    public async Task A_nurse_cannot_check_a_patient_in_at_a_chair_where_another_session_is_in_progress()
+    {
+        using var http = await clinic.ApiAsync("nurse@demo.clinic");
+        var today = await http.GetFromJsonAsync<JsonElement>("/api/sessions/today");
+        // The demo leaves patients at their chairs (monitoring, dosing): one of those chairs is occupied.
+        var inProgress = today.EnumerateArray().First(s => s.GetProperty("status").GetString() is "monitoring" or "dosing" or "recovery");
+        var chair = inProgress.GetProperty("chairName").GetString()!;
+        var occupant = inProgress.GetProperty("patientName").GetString()!;
+        var waiting = today.EnumerateArray().First(s => s.GetProperty("status").GetString() == "scheduled"
+            && s.GetProperty("patientId").GetString() != inProgress.GetProperty("patientId").GetString());
+        var id = waiting.GetProperty("id").GetString()!;
+
+        // The front desk books the waiting patient at that chair, on the next day it has a free slot (the clinic may be
+        // closed tomorrow).
+        using var desk = await clinic.ApiAsync("frontdesk@demo.clinic");
+        var today0 = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), Zone).DateTime);
+        JsonElement? found = null;
+        for (var ahead = 1; ahead <= 7 && found is null; ahead++)
+        {
+            var slots = await desk.GetFromJsonAsync<JsonElement>($"/api/sessions/{id}/free-slots?day={today0.AddDays(ahead):yyyy-MM-dd}");
+            found = slots.EnumerateArray().Where(x => x.GetProperty("chairName").GetString() == chair).Select(x => (JsonElement?)x).FirstOrDefault();
+        }
+        var slot = found ?? throw new InvalidOperationException($"No free slot at {chair} in the next 7 days.");
+        (await desk.PostAsJsonAsync($"/api/sessions/{id}/reschedule", new { chairId = slot.GetProperty("chairId").GetString(), startsAt = slot.GetProperty("startsAt").GetDateTimeOffset() }))
+            .EnsureSuccessStatusCode();
+
+        var before = (await http.GetFromJsonAsync<JsonElement>($"/api/sessions/{id}")).GetProperty("history").GetArrayLength();
+
+        var page = await clinic.SignedInAsync("nurse@demo.clinic");
+        await page.GotoAsync($"/sessions/{id}");
+        await page.ClickAsync("[data-testid=session-check-in]");
+        var problem = page.Locator("[data-testid=session-problem]");
+        await Assertions.Expect(problem).ToContainTextAsync($"{chair} is still occupied by {occupant}");
+        await Assertions.Expect(page.Locator("[data-testid=session-state]")).ToHaveTextAsync("scheduled");
+        // Nothing was stored: the session is still only booked, with no new step in its history.
+        var stored = await http.GetFromJsonAsync<JsonElement>($"/api/sessions/{id}");
+        Assert.Equal("scheduled", stored.GetProperty("state").GetString());
+        Assert.Equal(before, stored.GetProperty("history").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_nurse_runs_a_demo_session_from_check_in_to_discharge_while_the_monitor_streams_and_an_alert_appears_on_the_chair_board()
     {
         using var http = await clinic.ApiAsync("nurse@demo.clinic");
