@@ -28,11 +28,11 @@ public sealed class SessionInTheBrowserTests(RunningClinic clinic) : IClassFixtu
         // The front desk books the waiting patient at that chair, on the next day it has a free slot (the clinic may be
         // closed tomorrow).
         using var desk = await clinic.ApiAsync("frontdesk@demo.clinic");
-        var today0 = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), Zone).DateTime);
+        var clinicToday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), Zone).DateTime);
         JsonElement? found = null;
         for (var ahead = 1; ahead <= 7 && found is null; ahead++)
         {
-            var slots = await desk.GetFromJsonAsync<JsonElement>($"/api/sessions/{id}/free-slots?day={today0.AddDays(ahead):yyyy-MM-dd}");
+            var slots = await desk.GetFromJsonAsync<JsonElement>($"/api/sessions/{id}/free-slots?day={clinicToday.AddDays(ahead):yyyy-MM-dd}");
             found = slots.EnumerateArray().Where(x => x.GetProperty("chairName").GetString() == chair).Select(x => (JsonElement?)x).FirstOrDefault();
         }
         var slot = found ?? throw new InvalidOperationException($"No free slot at {chair} in the next 7 days.");

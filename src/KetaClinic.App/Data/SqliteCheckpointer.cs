@@ -36,13 +36,13 @@ public sealed class SqliteCheckpointer
     /// <summary>The checkpointer of one database file (by connection string).</summary>
     public static SqliteCheckpointer For(string connectionString) => Files.GetOrAdd(connectionString, c => new SqliteCheckpointer(c));
 
+    private long _runs;
+    private long _failures;
+
     /// <summary>How many checkpoints ran, and how many failed (the writers' fallback then does the work).</summary>
     public long Runs => Interlocked.Read(ref _runs);
 
     public long Failures => Interlocked.Read(ref _failures);
-
-    private long _runs;
-    private long _failures;
 
     /// <summary>Asks for a checkpoint soon; returns at once.</summary>
     public void Nudge()
@@ -87,23 +87,15 @@ public sealed class SqliteCheckpointer
                     command.ExecuteNonQuery();
                     Interlocked.Increment(ref _runs);
                 }
-                catch (SqliteException)
+                catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
                 {
-                    // The file is gone or locked: the writers' automatic checkpoint still bounds the log.
+                    // The file is gone, locked or unreachable: the writers' automatic checkpoint still bounds the log.
                     Interlocked.Increment(ref _failures);
                     connection?.Dispose();
                     connection = null;
                 }
                 await Task.Delay(Interval);
             }
-        }
-        catch
-        {
-            lock (_lock)
-            {
-                _running = false;
-            }
-            throw;
         }
         finally
         {

@@ -177,8 +177,8 @@ public sealed class VitalsIntake(
         var controlIds = batch.Select(p => Truncate(p.Message.Header.ControlId, 199)).Distinct().ToList();
         var senders = batch.Select(p => Truncate(Designator(p.Message.Header.SendingApplication), 227)).Distinct().ToList();
         var facilities = batch.Select(p => Truncate(Designator(p.Message.Header.SendingFacility), 227)).Distinct().ToList();
-        // By control id (its own index), then sender and facility compared here: asking for all three columns at once
-        // makes PostgreSQL probe every combination of the batch's senders, facilities and control ids.
+        // By control id (the resend index's leading column), then sender and facility compared here: asking for all
+        // three columns at once makes PostgreSQL probe every combination of the batch's senders, facilities and control ids.
         var answered = (await db.Hl7InboundMessages.AsNoTracking()
                 .Where(m => controlIds.Contains(m.ControlId))
                 .Select(m => new { m.SendingApplication, m.SendingFacility, m.ControlId, m.AckCode, m.Error })
