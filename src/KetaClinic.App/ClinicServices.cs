@@ -39,8 +39,10 @@ public static class ClinicServices
         services.AddSingleton(_ => ClinicInstruments.Load(measurement, Path.IsPathRooted(dataDirectory) ? dataDirectory : Path.Combine(contentRoot, dataDirectory)));
         services.AddSingleton<ClinicNotifier>();
         services.AddSingleton<IPatientMessenger, LoggingPatientMessenger>();
-        // The session module's settings (each with its source); the app reads the visit window from them today.
-        services.AddSingleton(KetaClinic.Domain.Sessions.SessionSettings.Default);
+        // The chair's clinical settings and the monitor mapping, each with its source: REFERENCE.md defaults with the
+        // clinic's values laid over them (sections Sessions and Hl7:Mapping); a bad value stops the start, naming its key.
+        services.AddSingleton(KetaClinic.App.Features.Sessions.ClinicalSettings.Sessions(configuration));
+        services.AddSingleton(KetaClinic.App.Features.Sessions.ClinicalSettings.Mapping(configuration));
         services.AddSingleton(_ => KetaClinic.App.Features.Plans.ClinicProtocols.Load(Path.IsPathRooted(dataDirectory) ? dataDirectory : Path.Combine(contentRoot, dataDirectory)));
         services.AddSingleton(KetaClinic.Domain.Protocols.DosingSettings.Default);
         services.AddSingleton(KetaClinic.Domain.Protocols.MaintenanceSettings.Default);

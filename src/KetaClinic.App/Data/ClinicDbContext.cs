@@ -26,6 +26,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
     public DbSet<VitalSignRecord> VitalSigns => Set<VitalSignRecord>();
     public DbSet<Hl7InboundMessage> Hl7InboundMessages => Set<Hl7InboundMessage>();
     public DbSet<SessionEventRow> SessionEvents => Set<SessionEventRow>();
+    public DbSet<SessionSettingsVersion> SessionSettingsVersions => Set<SessionSettingsVersion>();
     public DbSet<ConsultationLead> ConsultationLeads => Set<ConsultationLead>();
     public DbSet<ConsultationAppointment> ConsultationAppointments => Set<ConsultationAppointment>();
     public DbSet<PreScreeningSubmission> PreScreeningSubmissions => Set<PreScreeningSubmission>();
@@ -460,7 +461,16 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.Property(x => x.ActorId).HasMaxLength(450).IsRequired();
             e.Property(x => x.ActorName).HasMaxLength(200).IsRequired();
             e.Property(x => x.ActorRole).HasMaxLength(20).IsRequired();
+            e.Property(x => x.SettingsVersion).HasMaxLength(64);
             e.HasOne<TreatmentSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<SessionSettingsVersion>(e =>
+        {
+            e.ToTable("session_settings_versions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.Settings).IsRequired();
         });
 
         builder.Entity<VitalSignRecord>(e =>

@@ -20,4 +20,19 @@ public sealed class SessionEventRow
     /// <summary>nurse, physician or other: the role the person acted in.</summary>
     public string ActorRole { get; set; } = string.Empty;
     public DateTimeOffset At { get; set; }
+
+    /// <summary>The clinical settings the command was applied under (<see cref="SessionSettingsVersion"/>); null before versioning.</summary>
+    public string? SettingsVersion { get; set; }
+}
+
+/// <summary>One version of the chair's clinical settings, as a session's steps were applied under it; only ever added.</summary>
+public sealed class SessionSettingsVersion
+{
+    /// <summary>SHA-256 of <see cref="Settings"/>, in hex.</summary>
+    public string Id { get; set; } = string.Empty;
+
+    /// <summary>The settings as JSON (without the medication tables, which belong to the evaluation module).</summary>
+    public string Settings { get; set; } = string.Empty;
+
+    public DateTimeOffset RecordedAt { get; set; }
 }

@@ -13,6 +13,11 @@ public sealed class ClinicBootstrap(IServiceScopeFactory scopes, DatabaseMigrato
         logger.LogInformation("Database: {Database}", database.Describe());
         migrator.Migrate();
         await using var scope = scopes.CreateAsyncScope();
+        // The chair's clinical settings in force from now on, so steps taken under them replay under them later.
+        await using (var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<ClinicDbContext>>().CreateDbContextAsync(ct))
+        {
+            await scope.ServiceProvider.GetRequiredService<KetaClinic.App.Features.Sessions.SessionLog>().RecordSettingsVersionAsync(db, ct);
+        }
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in ClinicRoles.All)
         {

@@ -26,9 +26,17 @@ public sealed record LoadedSession(SessionRow Row, Workflow Session, PlannedDose
 /// through its methods, so every rule the domain enforces holds for what is stored. Runs inside the caller's
 /// transaction: a command and its audit entry are saved together or not at all.
 /// </summary>
-public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings settings, TimeProvider clock)
+public sealed partial class SessionLog(IPlannedDoses plannedDoses, SessionSettings settings, TimeProvider clock, ILogger<SessionLog> logger)
 {
     public const string SessionRecord = "treatment-session";
+
+    private readonly string _snapshot = ClinicalSettings.Snapshot(settings);
+
+    /// <summary>Settings versions read back so far (they never change), with the current one.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SessionSettings> _versions = new(StringComparer.Ordinal);
+
+    /// <summary>The version of the current settings, stored with every new step.</summary>
+    public string SettingsVersion => field ??= ClinicalSettings.VersionOf(_snapshot);
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -36,6 +44,71 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
     };
 
     public SessionSettings Settings => settings;
+
+    /// <summary>Stores the current settings version once (at start), so steps stored under it can be replayed under it later.</summary>
+    public async Task RecordSettingsVersionAsync(ClinicDbContext db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (await db.SessionSettingsVersions.AnyAsync(v => v.Id == SettingsVersion, ct))
+        {
+            return;
+        }
+
+        db.SessionSettingsVersions.Add(new SessionSettingsVersion { Id = SettingsVersion, Settings = _snapshot, RecordedAt = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow()) });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance may have recorded the same version at the same moment; anything else is a real failure.
+            db.ChangeTracker.Clear();
+            if (!await db.SessionSettingsVersions.AsNoTracking().AnyAsync(v => v.Id == SettingsVersion, ct))
+            {
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Reads the settings versions the given steps were applied under, for <see cref="ApplyAll"/>.</summary>
+    public async Task LoadSettingsAsync(ClinicDbContext db, IEnumerable<SessionEventRow> events, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(events);
+        var wanted = events.Select(e => e.SettingsVersion).OfType<string>().Where(v => v != SettingsVersion && !_versions.ContainsKey(v)).Distinct().ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var found = await db.SessionSettingsVersions.AsNoTracking().Where(v => wanted.Contains(v.Id)).ToListAsync(ct);
+        foreach (var version in wanted)
+        {
+            var row = found.Find(v => v.Id == version);
+            try
+            {
+                _versions[version] = row is null
+                    ? throw new JsonException("no such version is stored")
+                    : ClinicalSettings.FromSnapshot(row.Settings, settings);
+            }
+            catch (JsonException ex)
+            {
+                // Not readable (or lost): the steps are replayed under today's settings, as before versions were kept.
+                LogVersionUnreadable(logger, version, ex.Message);
+                _versions[version] = settings;
+            }
+        }
+    }
+
+    /// <summary>The settings a stored step was applied under: its version, or today's for a step stored before versions.</summary>
+    public SessionSettings SettingsOf(SessionEventRow e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.SettingsVersion is { } v && v != SettingsVersion && _versions.TryGetValue(v, out var then) ? then : settings;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session settings version {Version} cannot be read ({Reason}); its steps are replayed under the current settings")]
+    private static partial void LogVersionUnreadable(ILogger logger, string version, string reason);
 
     /// <summary>The session's stored status code for a workflow state (a discharged session is "completed").</summary>
     public static string StatusOf(SessionState state) => state == SessionState.Discharged ? "completed" : state.Code();
@@ -52,6 +125,7 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
         }
 
         var events = await db.SessionEvents.AsNoTracking().Where(e => e.SessionId == sessionId).OrderBy(e => e.Sequence).ToListAsync(ct);
+        await LoadSettingsAsync(db, events, ct);
         var vitalIds = VitalIdsOf(events);
         var vitals = vitalIds.Count == 0 ? [] : await db.VitalSigns.AsNoTracking().Where(v => v.SessionId == sessionId).ToListAsync(ct);
         var plan = await plannedDoses.ForCourseAsync(db, row.CourseId, ct)
@@ -98,6 +172,7 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
     internal ChairFacts Apply(Workflow session, PlannedDose plan, SessionEventRow e, IReadOnlyDictionary<Guid, VitalSignRecord> vitals, ChairFacts facts)
     {
         var by = ActorOf(e);
+        var settings = SettingsOf(e);
         switch (e.Kind)
         {
             case SessionEventKinds.CheckIn:
@@ -116,7 +191,7 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
                 session.StartDosing(settings, by, e.At);
                 break;
             case SessionEventKinds.CompleteDosing:
-                session.CompleteDosing(BuildRecord(session, plan.Protocol, Read<DosingPayload>(e)), by, e.At);
+                session.CompleteDosing(BuildRecord(session, plan.Protocol, Read<DosingPayload>(e), settings), by, e.At);
                 break;
             case SessionEventKinds.Vitals:
                 session.RecordVitals(Read<VitalsPayload>(e).VitalIds.Where(vitals.ContainsKey).Select(id => Observation(vitals[id])), settings);
@@ -188,6 +263,7 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
             ActorName = by.Name,
             ActorRole = by.Role.ToString().ToLowerInvariant(),
             At = AuditTrail.TruncateToMicroseconds(at),
+            SettingsVersion = SettingsVersion,
         };
         Apply(loaded.Session, loaded.Plan, row, newVitals ?? new Dictionary<Guid, VitalSignRecord>(), loaded.Facts);
         if (into is null)
@@ -226,11 +302,13 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
     }
 
     /// <summary>The dosing record a stored payload describes, recalculated from its inputs.</summary>
-    public DosingRecord BuildRecord(Workflow session, TreatmentProtocol protocol, DosingPayload p)
+    /// <param name="under">The settings the step was taken under (today's when not given).</param>
+    public DosingRecord BuildRecord(Workflow session, TreatmentProtocol protocol, DosingPayload p, SessionSettings? under = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(p);
-        var calculation = DoseCalculator.Calculate(new DoseRequest(protocol, p.Ordered, p.Weight, p.SessionNumberInCourse, p.CalculatedAt), settings.Dosing);
+        var applied = under ?? Settings;
+        var calculation = DoseCalculator.Calculate(new DoseRequest(protocol, p.Ordered, p.Weight, p.SessionNumberInCourse, p.CalculatedAt), applied.Dosing);
         return DosingRecord.Create(new DosingRecordInput
         {
             Id = p.DosingRecordId,
@@ -250,7 +328,7 @@ public sealed class SessionLog(IPlannedDoses plannedDoses, SessionSettings setti
             PreparedBy = p.PreparedBy,
             AdministeredBy = p.AdministeredBy,
             SecondCheck = p.SecondCheck,
-        }, protocol, settings.DosingRecord);
+        }, protocol, applied.DosingRecord);
     }
 
     /// <summary>The session actor for a signed-in user: physician, else nurse, else other.</summary>

@@ -186,6 +186,7 @@ public sealed class SessionReadCache(SessionLog log)
             }
         }
 
+        await log.LoadSettingsAsync(db, events, ct);
         var facts = events.Count > 0 ? log.ApplyAll(kept.Session, kept.Plan, events, vitals, kept.Facts) : kept.Facts;
         return new LoadedSession(row, kept.Session, kept.Plan, [], facts) { LastSequence = events.Count > 0 ? events[^1].Sequence : after };
     }

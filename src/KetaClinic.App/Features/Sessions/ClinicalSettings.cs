@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using KetaClinic.Domain.Evaluation;
+using KetaClinic.Domain.Monitoring;
+using KetaClinic.Domain.Sessions;
+
+namespace KetaClinic.App.Features.Sessions;
+
+/// <summary>
+/// The clinic's own values for the built-in clinical settings of the chair (section <c>Sessions</c>) and of the monitor
+/// intake (section <c>Hl7:Mapping</c>), laid over the defaults from REFERENCE.md.
+/// </summary>
+/// <remarks>
+/// Keys follow the settings' shape, e.g. <c>Sessions:Vitals:PreDoseHoldSystolicAboveMmHg:Value</c> with its
+/// <c>...:Source</c>. Rules, each refused at start with the key named:
+/// <list type="bullet">
+/// <item>a key that is not a setting;</item>
+/// <item>a value that is not of the setting's kind (a number, true/false, a known name);</item>
+/// <item>a changed value without its source (every clinical value says where it comes from);</item>
+/// <item>a value the setting's own check refuses (ranges, orderings).</item>
+/// </list>
+/// A list given in configuration replaces the built-in list whole (e.g. <c>Sessions:Vitals:Thresholds:0:...</c>), and each
+/// of its items must be complete.
+/// </remarks>
+public static class ClinicalSettings
+{
+    public const string SessionsSection = "Sessions";
+    public const string MappingSection = "Hl7:Mapping";
+
+    /// <summary>Keys of the Sessions section that belong to the app, not to the clinical settings.</summary>
+    private static readonly HashSet<string> SessionAppKeys = new(StringComparer.OrdinalIgnoreCase) { "WatchIntervalSeconds" };
+
+    /// <summary>
+    /// How settings are written in configuration snapshots: camel-case names, enums by name. The medication tables are
+    /// left out: they are reference tables of the evaluation module, not values of the session.
+    /// </summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { LeaveOutMedications } },
+    };
+
+    /// <summary>The session settings: defaults with the clinic's values laid over them; throws naming every bad key.</summary>
+    public static SessionSettings Sessions(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var settings = Overlay(SessionSettings.Default, configuration.GetSection(SessionsSection), SessionAppKeys) with { Medications = SessionSettings.Default.Medications };
+        Refuse(SessionsSection, settings.Validate());
+        return settings;
+    }
+
+    /// <summary>The ORU^R01 mapping (observation codes, plausibility, result statuses) with the clinic's values.</summary>
+    public static VitalsMappingSettings Mapping(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var mapping = Overlay(VitalsMappingSettings.Default, configuration.GetSection(MappingSection), new HashSet<string>());
+        Refuse(MappingSection, mapping.Validate());
+        return mapping;
+    }
+
+    /// <summary>The settings as stored with each session event (stable text, so equal settings give equal text).</summary>
+    public static string Snapshot(SessionSettings settings) => JsonSerializer.Serialize(settings, Json);
+
+    /// <summary>The version name of a snapshot: its SHA-256, in hex.</summary>
+    public static string VersionOf(string snapshot) => System.Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(snapshot)));
+
+    /// <summary>Settings read back from a snapshot, with the current medication tables.</summary>
+    public static SessionSettings FromSnapshot(string snapshot, SessionSettings current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var settings = JsonSerializer.Deserialize<SessionSettings>(snapshot, Json) ?? throw new JsonException("The settings snapshot is empty.");
+        return settings with { Medications = current.Medications };
+    }
+
+    /// <summary>Lays a configuration section over the defaults; every problem is collected and reported together.</summary>
+    public static T Overlay<T>(T defaults, IConfigurationSection section, IReadOnlySet<string> appKeys)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(appKeys);
+        var tree = JsonSerializer.SerializeToNode(defaults, Json)!.AsObject();
+        var problems = new List<string>();
+        foreach (var child in section.GetChildren())
+        {
+            if (!appKeys.Contains(child.Key))
+            {
+                MergeInto(tree, child, problems);
+            }
+        }
+
+        if (problems.Count == 0)
+        {
+            try
+            {
+                return tree.Deserialize<T>(Json) ?? throw new JsonException("empty");
+            }
+            catch (JsonException ex)
+            {
+                problems.Add($"{section.Path}:{KeyOf(ex.Path)}: {FirstSentence(ex.Message)}");
+            }
+        }
+
+        throw new InvalidOperationException($"Clinical settings in '{section.Path}' refused:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
+    }
+
+    private static void MergeInto(JsonObject target, IConfigurationSection child, List<string> problems)
+    {
+        var name = target.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, child.Key, StringComparison.OrdinalIgnoreCase));
+        if (name is null)
+        {
+            problems.Add($"{child.Path}: not a setting here (known: {string.Join(", ", target.Select(p => Pascal(p.Key)))}).");
+            return;
+        }
+
+        var existing = target[name];
+        if (existing is JsonObject obj && IsSourced(obj) && child.GetSection("Value").Exists() && !child.GetSection("Source").Exists())
+        {
+            problems.Add($"{child.Path}:Source: required when the value is changed: say where the clinic's value comes from.");
+        }
+
+        var replaced = Shape(existing, child, problems, complete: false);
+        if (replaced is not null)
+        {
+            target[name] = replaced;
+        }
+    }
+
+    /// <summary>
+    /// The node a configuration section stands for, shaped like <paramref name="template"/>. Objects merge into the
+    /// template (or, for a new list item, must give every property); lists are replaced; values are converted.
+    /// Returns null after recording a problem.
+    /// </summary>
+    private static JsonNode? Shape(JsonNode? template, IConfigurationSection section, List<string> problems, bool complete)
+    {
+        var children = section.GetChildren().ToList();
+        switch (template)
+        {
+            case JsonObject obj:
+                if (children.Count == 0)
+                {
+                    problems.Add($"{section.Path}: give its parts ({string.Join(", ", obj.Select(p => Pascal(p.Key)))}), not a single value.");
+                    return null;
+                }
+
+                var result = complete ? [] : obj.DeepClone().AsObject();
+                foreach (var part in children)
+                {
+                    var key = obj.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, part.Key, StringComparison.OrdinalIgnoreCase));
+                    if (key is null)
+                    {
+                        problems.Add($"{part.Path}: not a setting here (known: {string.Join(", ", obj.Select(p => Pascal(p.Key)))}).");
+                        continue;
+                    }
+
+                    if (!complete && obj[key] is JsonObject inner && IsSourced(inner) && part.GetSection("Value").Exists() && !part.GetSection("Source").Exists())
+                    {
+                        problems.Add($"{part.Path}:Source: required when the value is changed: say where the clinic's value comes from.");
+                    }
+
+                    if (Shape(obj[key], part, problems, complete) is { } converted)
+                    {
+                        result[key] = converted;
+                    }
+                }
+
+                if (complete)
+                {
+                    foreach (var missing in obj.Select(p => p.Key).Where(k => !result.ContainsKey(k) && obj[k] is not null))
+                    {
+                        problems.Add($"{section.Path}:{Pascal(missing)}: required in each item of a list given in configuration.");
+                    }
+                }
+
+                return result;
+
+            case JsonArray array:
+                // An empty value ("") stands for an empty list; otherwise items 0, 1, 2, ... replace the built-in list.
+                if (children.Count == 0)
+                {
+                    if (string.IsNullOrEmpty(section.Value))
+                    {
+                        return new JsonArray();
+                    }
+
+                    problems.Add($"{section.Path}: a list: give items {section.Path}:0, :1, ... (or an empty value for none).");
+                    return null;
+                }
+
+                var itemTemplate = array.Count > 0 ? array[0] : JsonValue.Create(string.Empty);
+                var items = new JsonArray();
+                var ordered = children.Select(c => (Index: int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : -1, Item: c)).OrderBy(c => c.Index).ToList();
+                for (var i = 0; i < ordered.Count; i++)
+                {
+                    if (ordered[i].Index != i)
+                    {
+                        problems.Add($"{section.Path}: list items must be numbered 0, 1, 2, ... without gaps ('{ordered[i].Item.Key}' found).");
+                        return null;
+                    }
+
+                    if (Shape(itemTemplate, ordered[i].Item, problems, complete: true) is { } item)
+                    {
+                        items.Add(item);
+                    }
+                }
+
+                return items;
+
+            default:
+                if (children.Count > 0 || section.Value is null)
+                {
+                    problems.Add($"{section.Path}: a single value is expected here.");
+                    return null;
+                }
+
+                return Value(template, section, problems);
+        }
+    }
+
+    private static JsonValue? Value(JsonNode? template, IConfigurationSection section, List<string> problems)
+    {
+        var text = section.Value!.Trim();
+        switch (template?.GetValueKind())
+        {
+            case JsonValueKind.Number:
+                if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                {
+                    return JsonValue.Create(number);
+                }
+
+                problems.Add($"{section.Path}: '{section.Value}' is not a number (write it with a point, e.g. 92.5).");
+                return null;
+            case JsonValueKind.True or JsonValueKind.False:
+                if (bool.TryParse(text, out var flag))
+                {
+                    return JsonValue.Create(flag);
+                }
+
+                problems.Add($"{section.Path}: '{section.Value}' is not true or false.");
+                return null;
+            default:
+                return JsonValue.Create(text);
+        }
+    }
+
+    /// <summary>A setting with its source: an object of exactly Value and Source.</summary>
+    private static bool IsSourced(JsonObject obj) =>
+        obj.Count == 2 && obj.ContainsKey("value") && obj.ContainsKey("source");
+
+    private static void Refuse(string section, IReadOnlyList<DataValidationError> errors)
+    {
+        if (errors.Count == 0)
+        {
+            return;
+        }
+
+        var lines = errors.Select(e => $"{section}:{e.Field.Replace('.', ':')}{(e.Row is { } row ? ":" + (row - 1).ToString(CultureInfo.InvariantCulture) : "")}: {e.Message}");
+        throw new InvalidOperationException($"Clinical settings in '{section}' refused:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", lines));
+    }
+
+    /// <summary>A JSON path ($.vitals.thresholds[0].value.vital) as a configuration key (Vitals:Thresholds:0:Value:Vital).</summary>
+    private static string KeyOf(string? path) =>
+        string.Join(':', (path ?? "$").TrimStart('$', '.').Replace("[", ".", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal)
+            .Split('.', StringSplitOptions.RemoveEmptyEntries).Select(Pascal));
+
+    private static string FirstSentence(string message) => message.Split(". ", 2)[0].TrimEnd('.') + ".";
+
+    private static string Pascal(string camel) => camel.Length == 0 ? camel : char.ToUpperInvariant(camel[0]) + camel[1..];
+
+    private static void LeaveOutMedications(JsonTypeInfo info)
+    {
+        if (info.Type == typeof(SessionSettings))
+        {
+            foreach (var property in info.Properties.Where(p => p.Name == "medications").ToList())
+            {
+                info.Properties.Remove(property);
+            }
+        }
+    }
+}
