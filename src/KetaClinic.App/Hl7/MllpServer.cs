@@ -108,11 +108,8 @@ public sealed partial class MllpServer(Hl7Settings settings, VitalsIntake intake
                         switch (e)
                         {
                             case MllpFrame frame:
-                                var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                                 var ack = await intake.HandleFrameAsync(frame.Payload, remote, stoppingToken);
-                                LatProbe.Add("1.handle", t0);
                                 await stream.WriteAsync(Mllp.FrameMessage(ack), stoppingToken);
-                                LatProbe.Add("2.handle+write", t0);
                                 break;
                             case MllpFrameError error:
                                 await stream.WriteAsync(Mllp.FrameMessage(intake.RejectFrame(error, settings.MaxFrameBytes)), stoppingToken);

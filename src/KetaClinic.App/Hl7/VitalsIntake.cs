@@ -65,7 +65,7 @@ public sealed class VitalsIntake(
     public VitalsMappingSettings Mapping { get; init; } = mapping;
 
     /// <summary>A mapped message waiting for the writer, and the ACK it gets once its batch is committed.</summary>
-    private sealed record Pending(long Ts, Hl7Message Message, OruVitalsResult Mapped, IReadOnlyList<Hl7Error> Warnings, string? RemoteAddress, DateTimeOffset ReceivedAt, Hl7AckOptions AckOptions)
+    private sealed record Pending(Hl7Message Message, OruVitalsResult Mapped, IReadOnlyList<Hl7Error> Warnings, string? RemoteAddress, DateTimeOffset ReceivedAt, Hl7AckOptions AckOptions)
     {
         public TaskCompletionSource<string> Ack { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -91,7 +91,7 @@ public sealed class VitalsIntake(
         }
 
         var warnings = mapped.Rejected.Where(r => r.Reason != ObservationRejectionReason.NotAVitalSign).Select(r => r.ToAckWarning()).ToList();
-        var pending = new Pending(System.Diagnostics.Stopwatch.GetTimestamp(), message, mapped, warnings, remoteAddress, now, options);
+        var pending = new Pending(message, mapped, warnings, remoteAddress, now, options);
         StartWriter();
         if (!_queue.Writer.TryWrite(pending))
         {
@@ -125,13 +125,7 @@ public sealed class VitalsIntake(
                 {
                     batch.Add(next);
                 }
-                var tb = System.Diagnostics.Stopwatch.GetTimestamp();
-                foreach (var q in batch) LatProbe.Add("3.queued", q.Ts);
-                LatProbe.AddMs("4.batchsize", batch.Count);
                 await FileBatchAsync(batch, _stopping.Token);
-                LatProbe.Add("5.batch", tb);
-                if (File.Exists("/tmp/latprobe.reset")) { File.Delete("/tmp/latprobe.reset"); LatProbe.Reset(); }
-                if (File.Exists("/tmp/latprobe.dump")) { File.Delete("/tmp/latprobe.dump"); File.WriteAllText("/tmp/latprobe.out", LatProbe.Dump()); }
                 batch.Clear();
             }
         }
@@ -177,10 +171,8 @@ public sealed class VitalsIntake(
     /// <summary>Files a batch in one transaction; the ACKs are released by the caller only after the commit.</summary>
     private async Task<List<(Pending Pending, string Ack)>> FileAsync(List<Pending> batch, CancellationToken ct)
     {
-        var tbeg = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await AuditTrail.BeginAsync(db, ct);
-        LatProbe.Add("7.begin", tbeg);
 
         // Nothing read here is changed, and everything added is new: change detection would only cost time.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -216,7 +208,6 @@ public sealed class VitalsIntake(
             mrns = await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Mrn, ct);
         }
 
-        LatProbe.Add("8.begin+reads", tbeg);
         var outcomes = new List<(Pending, string)>(batch.Count);
         var logs = new List<Hl7InboundMessage>(batch.Count);
         var vitalRows = new List<VitalSignRecord>(batch.Count * 6);
@@ -352,9 +343,7 @@ public sealed class VitalsIntake(
             {
                 await db.SaveChangesAsync(ct); // a session row whose status the workflow moved
             }
-            var tc = System.Diagnostics.Stopwatch.GetTimestamp();
             await tx.CommitAsync(ct);
-            LatProbe.Add("6.commit", tc);
         }
         catch
         {
