@@ -68,6 +68,8 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
         // The chair workflow (issue 6): nurses and physicians; overriding a check is the physician's (a domain rule, 400).
         ["GET /api/sessions/today"] = Clinical,
         ["GET /api/chairs/board"] = Clinical,
+        ["GET /api/sessions/settings"] = Staff,
+        ["GET /api/sessions/settings/{version}"] = Staff,
         ["GET /api/sessions/{id:guid}"] = Clinical,
         ["POST /api/sessions/{id:guid}/facts"] = Clinical,
         ["POST /api/sessions/{id:guid}/overrides"] = Clinical,
@@ -389,6 +391,7 @@ public sealed class AuthorizationMatrixTests(SqliteApp fixture) : IClassFixture<
             ["{chairId:guid}"] = Guid.NewGuid().ToString(),
             ["{entryId:guid}"] = Guid.NewGuid().ToString(),
             ["{number:int}"] = "1",
+            ["{version}"] = "0000",
         };
     }
 

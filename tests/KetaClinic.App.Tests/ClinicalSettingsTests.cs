@@ -118,4 +118,24 @@ public sealed class ClinicalSettingsTests
             ("Hl7:Mapping:Codes:0:Kind", "HeartRate"))));
         Assert.Contains("Hl7:Mapping:Codes:0:Source", missing, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Every_setting_is_shown_under_the_key_that_changes_it_with_its_value_and_a_source()
+    {
+        var settings = ClinicalSettings.Sessions(Config(
+            ("Sessions:Rems:SubmitWithinDays:Value", "5"),
+            ("Sessions:Rems:SubmitWithinDays:Source", "Clinic policy: a margin before the REMS deadline")));
+        var rows = ClinicalSettings.Describe(settings, ClinicalSettings.SessionsSection)
+            .Concat(ClinicalSettings.Describe(ClinicalSettings.Mapping(Config()), ClinicalSettings.MappingSection)).ToList();
+
+        Assert.All(rows, r => Assert.False(string.IsNullOrWhiteSpace(r.Source), $"{r.Key} has no source"));
+        var hold = Assert.Single(rows, r => r.Key == "Sessions:Vitals:PreDoseHoldSystolicAboveMmHg");
+        Assert.Equal("140", hold.Value);
+        Assert.Contains("REFERENCE.md §5", hold.Source, StringComparison.Ordinal);
+        Assert.Equal(new ClinicalSettings.Described("Sessions:Rems:SubmitWithinDays", "5", "Clinic policy: a margin before the REMS deadline"),
+            Assert.Single(rows, r => r.Key == "Sessions:Rems:SubmitWithinDays"));
+        Assert.Contains(rows, r => r.Key == "Sessions:Vitals:Thresholds:4" && r.Value.Contains("OxygenSaturation", StringComparison.Ordinal) && r.Value.Contains("92", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Key.StartsWith("Hl7:Mapping:Codes:", StringComparison.Ordinal) && r.Value.Contains("150456", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows, r => r.Key.Contains("Medications", StringComparison.Ordinal));
+    }
 }

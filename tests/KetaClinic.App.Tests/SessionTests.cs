@@ -379,6 +379,60 @@ public abstract class SessionTests(ClockedAppFixture fixture)
     }
 
     [Fact]
+    public async Task A_session_is_rebuilt_under_the_settings_each_step_was_taken_under_not_under_settings_changed_since()
+    {
+        // Checks passed at 122/78 and an SpO2 of 95 % recorded, under the clinic's settings of the day (hold above 140/90, alert below 92 %).
+        var (id, _, nurse) = await ChecksPassedAsync();
+        Ok(await nurse.PostAsJsonAsync($"/api/sessions/{id}/vitals", new { oxygenSaturation = 95m }));
+        var current = App.Services.GetRequiredService<SessionLog>();
+        await using var db = App.NewDbContext();
+        var stored = await db.SessionEvents.AsNoTracking().Where(e => e.SessionId == id).ToListAsync();
+        Assert.All(stored, e => Assert.Equal(current.SettingsVersion, e.SettingsVersion));
+        var version = await db.SessionSettingsVersions.AsNoTracking().SingleAsync(v => v.Id == current.SettingsVersion);
+        Assert.Equal(current.SettingsVersion, ClinicalSettings.VersionOf(version.Settings));
+
+        // Staff read the settings in force, each value with its source, and the version a step was taken under.
+        var inForce = (await nurse.GetFromJsonAsync<JsonElement>("/api/sessions/settings"))!;
+        Assert.Equal(current.SettingsVersion, inForce.GetProperty("version").GetString());
+        var hold = inForce.GetProperty("sessions").GetProperty("vitals").GetProperty("preDoseHoldSystolicAboveMmHg");
+        Assert.Equal(140m, hold.GetProperty("value").GetDecimal());
+        Assert.Contains("REFERENCE.md §5", hold.GetProperty("source").GetString(), StringComparison.Ordinal);
+        Assert.True(inForce.GetProperty("monitorMapping").GetProperty("codes").GetArrayLength() > 0);
+        var then = (await nurse.GetFromJsonAsync<JsonElement>($"/api/sessions/settings/{current.SettingsVersion}"))!;
+        Assert.Equal(hold.GetRawText(), then.GetProperty("sessions").GetProperty("vitals").GetProperty("preDoseHoldSystolicAboveMmHg").GetRawText());
+        await RefusedAsync(await nurse.GetAsync("/api/sessions/settings/not-a-version"), HttpStatusCode.NotFound);
+        var page = await nurse.GetStringAsync("/protocols");
+        Assert.Contains("data-key=\"Sessions:Vitals:PreDoseHoldSystolicAboveMmHg\"", page, StringComparison.Ordinal);
+        Assert.Contains(current.SettingsVersion[..12], page, StringComparison.Ordinal);
+
+        // Later the clinic holds above 110/70 and alerts below 96 %: under those, neither step would have been taken as it was.
+        var defaults = KetaClinic.Domain.Sessions.SessionSettings.Default;
+        var stricter = defaults with
+        {
+            Vitals = defaults.Vitals with
+            {
+                PreDoseHoldSystolicAboveMmHg = new(110m, "test: stricter clinic policy"),
+                PreDoseHoldDiastolicAboveMmHg = new(70m, "test: stricter clinic policy"),
+                Thresholds = [.. defaults.Vitals.Thresholds, new(new(KetaClinic.Domain.Monitoring.VitalKind.OxygenSaturation, KetaClinic.Domain.Monitoring.ThresholdDirection.Below, 96m, KetaClinic.Domain.Monitoring.VitalAlertSeverity.Alert), "test: stricter clinic policy")],
+            },
+        };
+        SessionLog Later() => new(App.Services.GetRequiredService<KetaClinic.App.Features.Plans.IPlannedDoses>(), stricter, fixture.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionLog>.Instance);
+        Assert.NotEqual(current.SettingsVersion, Later().SettingsVersion);
+
+        // Rebuilt under the settings each step was taken under: the checks stand and no alert appears after the fact.
+        var loaded = await Later().LoadAsync(db, id, CancellationToken.None);
+        Assert.NotNull(loaded);
+        Assert.Equal(KetaClinic.Domain.Sessions.SessionState.PreDoseChecksPassed, loaded.Session.State);
+        Assert.Empty(loaded.Session.Alerts);
+
+        // Steps stored before versions were kept replay under today's settings, which here refuse the checks that were passed.
+        await db.SessionEvents.Where(e => e.SessionId == id).ExecuteUpdateAsync(u => u.SetProperty(e => e.SettingsVersion, (string?)null));
+        var refused = await Assert.ThrowsAsync<SessionSetupException>(() => Later().LoadAsync(db, id, CancellationToken.None));
+        Assert.Contains("refused under the current settings", refused.Message, StringComparison.Ordinal);
+        await db.SessionEvents.Where(e => e.SessionId == id).ExecuteUpdateAsync(u => u.SetProperty(e => e.SettingsVersion, current.SettingsVersion));
+    }
+
+    [Fact]
     public async Task A_vital_over_a_threshold_raises_an_alert_that_blocks_recovery_until_acknowledged_with_an_action()
     {
         var (id, _, nurse) = await ChecksPassedAsync();

@@ -77,6 +77,53 @@ public static class ClinicalSettings
         return settings with { Medications = current.Medications };
     }
 
+    /// <summary>One setting as shown to staff: the configuration key that changes it, its value and its source.</summary>
+    public sealed record Described(string Key, string Value, string Source);
+
+    /// <summary>Every setting of a group as rows, under the configuration key that changes it (e.g. Sessions:Vitals:...).</summary>
+    public static IReadOnlyList<Described> Describe<T>(T settings, string section)
+    {
+        var rows = new List<Described>();
+        Walk(JsonSerializer.SerializeToNode(settings, Json), section, rows);
+        return rows;
+    }
+
+    private static void Walk(JsonNode? node, string key, List<Described> rows)
+    {
+        switch (node)
+        {
+            case JsonObject obj when obj.TryGetPropertyValue("source", out var source):
+                var value = obj.Where(p => p.Key != "source").ToList();
+                rows.Add(new Described(key, value is [{ Key: "value" } only] ? Render(only.Value) : string.Join(", ", value.Select(p => $"{Pascal(p.Key)} {Render(p.Value)}")), source?.ToString() ?? ""));
+                break;
+            case JsonObject obj:
+                foreach (var (name, child) in obj)
+                {
+                    Walk(child, $"{key}:{Pascal(name)}", rows);
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    Walk(array[i], $"{key}:{i.ToString(CultureInfo.InvariantCulture)}", rows);
+                }
+
+                break;
+            default:
+                rows.Add(new Described(key, Render(node), ""));
+                break;
+        }
+    }
+
+    private static string Render(JsonNode? node) => node switch
+    {
+        null => "none",
+        JsonArray array => array.Count == 0 ? "none" : string.Join(", ", array.Select(Render)),
+        JsonObject obj => string.Join(", ", obj.Select(p => $"{Pascal(p.Key)} {Render(p.Value)}")),
+        _ => node.ToString(),
+    };
+
     /// <summary>Lays a configuration section over the defaults; every problem is collected and reported together.</summary>
     public static T Overlay<T>(T defaults, IConfigurationSection section, IReadOnlySet<string> appKeys)
         where T : class

@@ -17,6 +17,30 @@ public static class SessionApi
                 (await f.OverdueAsync(ClinicApi.ActorOf(http), ct)).ToHttp())
             .RequireAuthorization(Permissions.SessionsRead).WithName("OverdueRemsForms");
 
+        // The chair's clinical settings in force (each value with its source) and the monitor mapping; and any earlier
+        // version a session's steps were taken under, by the version stored with each step.
+        api.MapGet("/sessions/settings", (SessionLog log, KetaClinic.Domain.Monitoring.VitalsMappingSettings mapping) => TypedResults.Ok(new System.Text.Json.Nodes.JsonObject
+            {
+                ["version"] = log.SettingsVersion,
+                ["sessions"] = System.Text.Json.JsonSerializer.SerializeToNode(log.Settings, ClinicalSettings.Json),
+                ["monitorMapping"] = System.Text.Json.JsonSerializer.SerializeToNode(mapping, ClinicalSettings.Json),
+            }))
+            .RequireAuthorization(Permissions.ClinicRead).WithName("SessionSettings");
+        api.MapGet("/sessions/settings/{version}", async Task<IResult> (string version, Microsoft.EntityFrameworkCore.IDbContextFactory<KetaClinic.App.Data.ClinicDbContext> dbs, CancellationToken ct) =>
+            {
+                await using var db = await dbs.CreateDbContextAsync(ct);
+                var stored = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleOrDefaultAsync(db.SessionSettingsVersions, v => v.Id == version, ct);
+                return stored is null
+                    ? TypedResults.NotFound(new { error = $"No settings version '{version}' is stored." })
+                    : TypedResults.Ok(new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["version"] = stored.Id,
+                        ["recordedAt"] = stored.RecordedAt,
+                        ["sessions"] = System.Text.Json.Nodes.JsonNode.Parse(stored.Settings),
+                    });
+            })
+            .RequireAuthorization(Permissions.ClinicRead).WithName("SessionSettingsVersion");
+
         var session = api.MapGroup("/sessions/{id:guid}");
         session.MapGet("", async (Guid id, Sessions s, HttpContext http, CancellationToken ct) =>
                 (await s.GetAsync(id, ClinicApi.ActorOf(http), ct)).ToHttp())
