@@ -137,5 +137,14 @@ public sealed class ClinicalSettingsTests
         Assert.Contains(rows, r => r.Key == "Sessions:Vitals:Thresholds:4" && r.Value.Contains("OxygenSaturation", StringComparison.Ordinal) && r.Value.Contains("92", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Key.StartsWith("Hl7:Mapping:Codes:", StringComparison.Ordinal) && r.Value.Contains("150456", StringComparison.Ordinal));
         Assert.DoesNotContain(rows, r => r.Key.Contains("Medications", StringComparison.Ordinal));
+        Assert.Single(rows, r => r.Key == "Hl7:Mapping:Plausibility:SystolicMmHg");
+        Assert.DoesNotContain(rows, r => r.Key.StartsWith("Sessions:Plausibility", StringComparison.Ordinal));
+        var twice = Refused(() => ClinicalSettings.Sessions(Config(("Sessions:Plausibility:SystolicMmHg:Value:Min", "30"), ("Sessions:Plausibility:SystolicMmHg:Source", "x"))));
+        Assert.Contains("Hl7:Mapping:Plausibility", twice, StringComparison.Ordinal);
+
+        // The limits set under the mapping are the ones the chair's settings carry.
+        var lower = ClinicalSettings.Sessions(Config(("Hl7:Mapping:Plausibility:SystolicMmHg:Value:Min", "30"), ("Hl7:Mapping:Plausibility:SystolicMmHg:Value:Max", "300"),
+            ("Hl7:Mapping:Plausibility:SystolicMmHg:Source", "Clinic policy")));
+        Assert.Equal(30m, lower.Plausibility.SystolicMmHg.Value.Min);
     }
 }

@@ -36,8 +36,9 @@ public static class ClinicalSettings
     private static readonly HashSet<string> SessionAppKeys = new(StringComparer.OrdinalIgnoreCase) { "WatchIntervalSeconds" };
 
     /// <summary>
-    /// How settings are written in configuration snapshots: camel-case names, enums by name. The medication tables are
-    /// left out: they are reference tables of the evaluation module, not values of the session.
+    /// How settings are written in configuration snapshots: camel-case names, enums by name. Left out of the session
+    /// settings: the medication tables (reference tables of the evaluation module) and the plausibility limits (one
+    /// set for monitor and keypad values, under Hl7:Mapping:Plausibility).
     /// </summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -49,7 +50,19 @@ public static class ClinicalSettings
     public static SessionSettings Sessions(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var settings = Overlay(SessionSettings.Default, configuration.GetSection(SessionsSection), SessionAppKeys) with { Medications = SessionSettings.Default.Medications };
+        var section = configuration.GetSection(SessionsSection);
+        if (section.GetSection(nameof(SessionSettings.Plausibility)).Exists())
+        {
+            throw new InvalidOperationException($"Clinical settings in '{SessionsSection}' refused:{Environment.NewLine}  {SessionsSection}:{nameof(SessionSettings.Plausibility)}: "
+                + $"the plausibility limits are set once for monitor and keypad values, under {MappingSection}:Plausibility.");
+        }
+
+        // One set of plausibility limits: the mapping's (the Sessions copy is not read by the chair).
+        var settings = Overlay(SessionSettings.Default, section, SessionAppKeys) with
+        {
+            Medications = SessionSettings.Default.Medications,
+            Plausibility = Mapping(configuration).Plausibility,
+        };
         Refuse(SessionsSection, settings.Validate());
         return settings;
     }
@@ -322,7 +335,7 @@ public static class ClinicalSettings
     {
         if (info.Type == typeof(SessionSettings))
         {
-            foreach (var property in info.Properties.Where(p => p.Name == "medications").ToList())
+            foreach (var property in info.Properties.Where(p => p.Name is "medications" or "plausibility").ToList())
             {
                 info.Properties.Remove(property);
             }

@@ -79,7 +79,7 @@ public sealed record RemsOverdueItem(Guid SessionId, Guid PatientId, string Pati
 /// and tracked against its 7-day deadline (<see cref="RemsDeadline"/>). Completions and the submission are session
 /// events (the replay skips them), each with its audit entry in the same transaction. Every read is audited.
 /// </summary>
-public sealed class RemsForms(IDbContextFactory<ClinicDbContext> dbFactory, AuditTrail audit, TimeProvider clock, ClinicSettings clinic, SessionLog log)
+public sealed class RemsForms(IDbContextFactory<ClinicDbContext> dbFactory, AuditTrail audit, TimeProvider clock, ClinicSettings clinic, SessionLog log, VitalsMappingSettings mapping)
 {
     public const string FormRecord = "rems-form";
 
@@ -133,7 +133,7 @@ public sealed class RemsForms(IDbContextFactory<ClinicDbContext> dbFactory, Audi
 
         var draft = await DraftAsync(db, loaded!, ct);
         var fromSession = draft.Form;
-        var errors = Validate(request, fromSession, loaded!.Session.Protocol, clinic.Today(clock));
+        var errors = Validate(request, fromSession, loaded!.Session.Protocol, clinic.Today(clock), mapping.Plausibility);
         if (errors.Count > 0)
         {
             return Result<RemsFormView>.Invalid(errors);
@@ -359,7 +359,7 @@ public sealed class RemsForms(IDbContextFactory<ClinicDbContext> dbFactory, Audi
     private static List<string> Given(RemsFieldsRequest r) =>
         [.. RemsMonitoringFormBuilder.MissingFields(new RemsMonitoringForm()).Except(RemsMonitoringFormBuilder.MissingFields(Fill(new RemsMonitoringForm(), r, default)))];
 
-    private static IReadOnlyList<FieldError> Validate(RemsFieldsRequest r, RemsMonitoringForm fromSession, TreatmentProtocol protocol, DateOnly today)
+    private static IReadOnlyList<FieldError> Validate(RemsFieldsRequest r, RemsMonitoringForm fromSession, TreatmentProtocol protocol, DateOnly today, VitalPlausibilityLimits plausible)
     {
         var v = new Validator();
         var given = Given(r);
@@ -410,8 +410,7 @@ public sealed class RemsForms(IDbContextFactory<ClinicDbContext> dbFactory, Audi
             }
         }
 
-        // The same plausibility limits as monitor values (VitalsMappingSettings), not a second copy.
-        var plausible = VitalsMappingSettings.Default.Plausibility;
+        // The same plausibility limits as monitor and keypad values (Hl7:Mapping:Plausibility), not a second copy.
         var (sys, dia) = (plausible.SystolicMmHg.Value, plausible.DiastolicMmHg.Value);
         foreach (var (field, bp) in new[] { ("bloodPressureBeforeDosing", r.BloodPressureBeforeDosing), ("bloodPressureAt40Minutes", r.BloodPressureAt40Minutes), ("bloodPressureBeforeCompletion", r.BloodPressureBeforeCompletion) })
         {
