@@ -41,7 +41,9 @@ public static class ClinicServices
         services.AddSingleton<IPatientMessenger, LoggingPatientMessenger>();
         // The chair's clinical settings and the monitor mapping, each with its source: REFERENCE.md defaults with the
         // clinic's values laid over them (sections Sessions and Hl7:Mapping); a bad value stops the start, naming its key.
-        services.AddSingleton(KetaClinic.App.Features.Sessions.ClinicalSettings.Sessions(configuration));
+        var chairSettings = KetaClinic.App.Features.Sessions.ClinicalSettings.Sessions(configuration);
+        // The medication review at the chair flags from the same tables as the evaluation (the clinic's edited antidepressant table).
+        services.AddSingleton(sp => chairSettings with { Medications = sp.GetRequiredService<ClinicEvaluationRules>().Rules });
         services.AddSingleton(KetaClinic.App.Features.Sessions.ClinicalSettings.Mapping(configuration));
         services.AddSingleton(_ => KetaClinic.App.Features.Plans.ClinicProtocols.Load(Path.IsPathRooted(dataDirectory) ? dataDirectory : Path.Combine(contentRoot, dataDirectory)));
         services.AddSingleton(KetaClinic.Domain.Protocols.DosingSettings.Default);

@@ -49,7 +49,10 @@ public abstract class ConfiguredSettingsTests(ConfiguredAppFixture fixture)
         var alert = Assert.Single(loaded!.Session.Alerts);
         Assert.Equal(KetaClinic.Domain.Monitoring.VitalKind.HeartRate, alert.Vital);
         Assert.Contains("100", alert.Message, StringComparison.Ordinal);
-        Assert.Equal(100m, App.Services.GetRequiredService<KetaClinic.Domain.Sessions.SessionSettings>().Vitals.Thresholds.Single().Value.Limit);
+        var chair = App.Services.GetRequiredService<KetaClinic.Domain.Sessions.SessionSettings>();
+        Assert.Equal(100m, chair.Vitals.Thresholds.Single().Value.Limit);
+        // The medication review at the chair uses the clinic's tables, the ones its evaluations use.
+        Assert.Same(App.Services.GetRequiredService<KetaClinic.App.Features.Evaluation.ClinicEvaluationRules>().Rules, chair.Medications);
     }
 
     private static async Task<string> ReadFrameAsync(NetworkStream stream)
