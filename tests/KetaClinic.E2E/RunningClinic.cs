@@ -10,7 +10,7 @@ namespace KetaClinic.E2E;
 /// The real app as its own process on a real port (demo mode, a fresh SQLite file), and Debian's Chromium driven
 /// headless by Playwright.
 /// </summary>
-public sealed class RunningClinic : IAsyncLifetime
+public class RunningClinic : IAsyncLifetime
 {
     public const string Password = "E2e-Demo-Password-1";
 
@@ -22,6 +22,9 @@ public sealed class RunningClinic : IAsyncLifetime
     private readonly System.Text.StringBuilder _log = new();
 
     public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>The clinic's own settings for this app (environment variables, Section__Key), beside the demo defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     /// <summary>The port the app's HL7 MLLP listener uses, for tests that play a bedside monitor.</summary>
     public int Hl7Port { get; private set; }
@@ -49,6 +52,10 @@ public sealed class RunningClinic : IAsyncLifetime
         start.Environment["Hl7__Port"] = Hl7Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Hl7__BindAddress"] = "127.0.0.1";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in Settings)
+        {
+            start.Environment[key] = value;
+        }
         _app = Process.Start(start) ?? throw new InvalidOperationException("could not start the app");
         _app.OutputDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
         _app.ErrorDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
