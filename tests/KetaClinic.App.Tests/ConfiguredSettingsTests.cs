@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text;
 using KetaClinic.App.Features.Sessions;
 using KetaClinic.App.Hl7;
 using KetaClinic.App.Tests.Infrastructure;
@@ -33,9 +32,7 @@ public abstract class ConfiguredSettingsTests(ConfiguredAppFixture fixture)
 
         using var client = new TcpClient();
         await client.ConnectAsync("127.0.0.1", await App.Services.GetRequiredService<MllpServer>().BoundPort);
-        var stream = client.GetStream();
-        await stream.WriteAsync(new byte[] { 0x0B }.Concat(Encoding.UTF8.GetBytes(message)).Concat(new byte[] { 0x1C, 0x0D }).ToArray());
-        var ack = await ReadFrameAsync(stream);
+        var ack = await Hl7ListenerTests.SendAsync(client.GetStream(), message);
         Assert.Contains("MSA|AA|", ack, StringComparison.Ordinal);
 
         await using var db = App.NewDbContext();
@@ -53,21 +50,6 @@ public abstract class ConfiguredSettingsTests(ConfiguredAppFixture fixture)
         Assert.Equal(100m, chair.Vitals.Thresholds.Single().Value.Limit);
         // The medication review at the chair uses the clinic's tables, the ones its evaluations use.
         Assert.Same(App.Services.GetRequiredService<KetaClinic.App.Features.Evaluation.ClinicEvaluationRules>().Rules, chair.Medications);
-    }
-
-    private static async Task<string> ReadFrameAsync(NetworkStream stream)
-    {
-        var received = new List<byte>();
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!(received.Count >= 2 && received[^2] == 0x1C && received[^1] == 0x0D))
-        {
-            var n = await stream.ReadAsync(buffer, timeout.Token);
-            Assert.True(n > 0, "the connection closed before an ACK arrived");
-            received.AddRange(buffer.AsSpan(0, n).ToArray());
-        }
-
-        return Encoding.UTF8.GetString(received.Skip(1).Take(received.Count - 3).ToArray());
     }
 }
 

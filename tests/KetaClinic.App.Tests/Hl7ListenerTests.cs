@@ -57,7 +57,8 @@ public abstract class Hl7ListenerTests(AppFixture fixture)
         return (equipment, session.Id, patient.Id, patient.Mrn);
     }
 
-    private static async Task<string> SendAsync(NetworkStream stream, string message)
+    /// <summary>Sends one MLLP frame and reads the ACK frame back.</summary>
+    internal static async Task<string> SendAsync(NetworkStream stream, string message)
     {
         var bytes = Encoding.UTF8.GetBytes(message);
         await stream.WriteAsync(new byte[] { 0x0B }.Concat(bytes).Concat(new byte[] { 0x1C, 0x0D }).ToArray());

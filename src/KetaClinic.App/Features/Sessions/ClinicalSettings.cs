@@ -149,7 +149,7 @@ public static class ClinicalSettings
         {
             if (!appKeys.Contains(child.Key))
             {
-                MergeInto(tree, child, problems);
+                MergePart(tree, tree, child, problems, complete: false);
             }
         }
 
@@ -166,28 +166,6 @@ public static class ClinicalSettings
         }
 
         throw new InvalidOperationException($"Clinical settings in '{section.Path}' refused:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
-    }
-
-    private static void MergeInto(JsonObject target, IConfigurationSection child, List<string> problems)
-    {
-        var name = target.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, child.Key, StringComparison.OrdinalIgnoreCase));
-        if (name is null)
-        {
-            problems.Add($"{child.Path}: not a setting here (known: {string.Join(", ", target.Select(p => Pascal(p.Key)))}).");
-            return;
-        }
-
-        var existing = target[name];
-        if (existing is JsonObject obj && IsSourced(obj) && child.GetSection("Value").Exists() && !child.GetSection("Source").Exists())
-        {
-            problems.Add($"{child.Path}:Source: required when the value is changed: say where the clinic's value comes from.");
-        }
-
-        var replaced = Shape(existing, child, problems, complete: false);
-        if (replaced is not null)
-        {
-            target[name] = replaced;
-        }
     }
 
     /// <summary>
@@ -210,22 +188,7 @@ public static class ClinicalSettings
                 var result = complete ? [] : obj.DeepClone().AsObject();
                 foreach (var part in children)
                 {
-                    var key = obj.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, part.Key, StringComparison.OrdinalIgnoreCase));
-                    if (key is null)
-                    {
-                        problems.Add($"{part.Path}: not a setting here (known: {string.Join(", ", obj.Select(p => Pascal(p.Key)))}).");
-                        continue;
-                    }
-
-                    if (!complete && obj[key] is JsonObject inner && IsSourced(inner) && part.GetSection("Value").Exists() && !part.GetSection("Source").Exists())
-                    {
-                        problems.Add($"{part.Path}:Source: required when the value is changed: say where the clinic's value comes from.");
-                    }
-
-                    if (Shape(obj[key], part, problems, complete) is { } converted)
-                    {
-                        result[key] = converted;
-                    }
+                    MergePart(obj, result, part, problems, complete);
                 }
 
                 if (complete)
@@ -304,6 +267,31 @@ public static class ClinicalSettings
                 return null;
             default:
                 return JsonValue.Create(text);
+        }
+    }
+
+    /// <summary>
+    /// Lays one configured part over the property of the same name (case ignored) of <paramref name="template"/>, into
+    /// <paramref name="result"/>. A changed value of a setting with a source needs its source too (not in a new list item,
+    /// which must give everything anyway).
+    /// </summary>
+    private static void MergePart(JsonObject template, JsonObject result, IConfigurationSection part, List<string> problems, bool complete)
+    {
+        var key = template.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, part.Key, StringComparison.OrdinalIgnoreCase));
+        if (key is null)
+        {
+            problems.Add($"{part.Path}: not a setting here (known: {string.Join(", ", template.Select(p => Pascal(p.Key)))}).");
+            return;
+        }
+
+        if (!complete && template[key] is JsonObject inner && IsSourced(inner) && part.GetSection("Value").Exists() && !part.GetSection("Source").Exists())
+        {
+            problems.Add($"{part.Path}:Source: required when the value is changed: say where the clinic's value comes from.");
+        }
+
+        if (Shape(template[key], part, problems, complete) is { } shaped)
+        {
+            result[key] = shaped;
         }
     }
 
