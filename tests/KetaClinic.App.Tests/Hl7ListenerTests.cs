@@ -253,6 +253,12 @@ public abstract class Hl7ListenerTests(AppFixture fixture)
         {
             Assert.Equal(20, await db.VitalSigns.CountAsync(v => v.SessionId == sessionId));
         }
+        // The intake reads the chain head with its other reads and moves it with its inserts: the chain stays whole,
+        // with one entry for each stored message.
+        var chain = await AuditTrail.VerifyAsync(db, CancellationToken.None);
+        Assert.True(chain.Intact, chain.Problem);
+        var devices = chairs.Select(c => "hl7:equipment:" + c.Equipment).ToList();
+        Assert.Equal(40, await db.AuditEntries.CountAsync(e => devices.Contains(e.UserId) && e.RecordType == VitalsIntake.VitalsRecord));
     }
 
     [Fact]

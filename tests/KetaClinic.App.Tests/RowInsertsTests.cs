@@ -87,4 +87,29 @@ public sealed class RowInsertsTests
             Assert.Equal(0, await db.VitalSigns.CountAsync(v => v.RecordedBy == "x"));
         }
     }
+
+    [Theory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.PostgreSql)]
+    public async Task A_statement_after_the_inserts_gets_its_values_as_parameters_and_goes_with_a_rollback(Provider provider)
+    {
+        var (database, app, _) = await MigratedAsync(provider);
+        await using var _ = database;
+        await using var __ = app;
+        long before;
+        await using (var db = app.NewDbContext())
+        {
+            before = (await db.AuditChainHeads.AsNoTracking().SingleAsync()).LastSequence;
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await new RowInserts().Then("UPDATE audit_chain_heads SET last_sequence = {0}, last_hash = {1} WHERE id = 1", before + 41, "it's {1}; --").ExecuteAsync(db, CancellationToken.None);
+            var moved = await db.AuditChainHeads.AsNoTracking().SingleAsync();
+            Assert.Equal((before + 41, "it's {1}; --"), (moved.LastSequence, moved.LastHash));
+            await tx.RollbackAsync();
+        }
+
+        await using (var db = app.NewDbContext())
+        {
+            Assert.Equal(before, (await db.AuditChainHeads.AsNoTracking().SingleAsync()).LastSequence);
+        }
+    }
 }

@@ -142,6 +142,40 @@ public sealed class SchemaTests
         }
     }
 
+    [Fact]
+    public async Task A_postgresql_connection_prepares_repeated_statements_and_still_plans_each_execution_for_its_values()
+    {
+        await using var database = await TestDatabase.CreateAsync(Provider.PostgreSql);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "postgresql",
+            ["ConnectionStrings:Clinic"] = database.ConnectionString,
+        }).Build();
+        var options = new DbContextOptionsBuilder<ClinicDbContext>();
+        DatabaseSettings.From(configuration, Path.GetTempPath()).Configure(options);
+        await using var db = new ClinicDbContext(options.Options);
+        await db.Database.OpenConnectionAsync();
+        async Task<string?> ScalarAsync(string sql)
+        {
+            await using var cmd = db.Database.GetDbConnection().CreateCommand();
+            cmd.CommandText = sql;
+            return Convert.ToString(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Assert.Equal("force_custom_plan", await ScalarAsync("SHOW plan_cache_mode"));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("probe", await ScalarAsync("SELECT 'probe' AS kc_prepared_probe"));
+        }
+        Assert.Equal("1", await ScalarAsync("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%kc_prepared_probe%'"));
+
+        // A clinic's own choice in the connection string stands; its other options are kept.
+        var off = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSettings.WithAutoPrepare("Host=db;Max Auto Prepare=0"));
+        Assert.Equal((0, null), (off.MaxAutoPrepare, off.Options));
+        var kept = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSettings.WithAutoPrepare("Host=db;Options=-c search_path=clinic"));
+        Assert.Equal((DatabaseSettings.DefaultMaxAutoPrepare, "-c search_path=clinic -c plan_cache_mode=force_custom_plan"), (kept.MaxAutoPrepare, kept.Options));
+    }
+
     private static async Task<Dictionary<(string Table, string Column), bool>> ReadColumns(DbConnection connection, Provider provider)
     {
         var result = new Dictionary<(string, string), bool>();

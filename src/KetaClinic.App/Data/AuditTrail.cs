@@ -17,6 +17,9 @@ public static class AuditActions
     public const string LoginFailed = "login-failed";
 }
 
+/// <summary>The audit chain's head: the last entry's sequence number and hash.</summary>
+public sealed record AuditHead(long LastSequence, string LastHash);
+
 /// <summary>One audit entry to append with <see cref="AuditTrail.RecordManyAsync"/>.</summary>
 public sealed record AuditRecord(Actor Actor, string Action, string RecordType, string? RecordId, Guid? PatientId, object? Details);
 
@@ -35,8 +38,26 @@ public sealed class AuditTrail(TimeProvider clock)
     /// </summary>
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Takes the row lock (PostgreSQL) / write lock (SQLite) on the chain head: every writer runs it first, so entries
+    /// get consecutive sequence numbers and writers never deadlock over what they read.
+    /// </summary>
+    public const string HeadLockSql = "UPDATE audit_chain_heads SET last_sequence = last_sequence WHERE id = 1";
+
+    /// <summary>Reads the head (its sequence and hash), under the head lock.</summary>
+    public const string HeadReadSql = "SELECT last_sequence, last_hash FROM audit_chain_heads WHERE id = 1";
+
     /// <summary>Starts a transaction that holds the audit chain's head, so entries get consecutive sequence numbers.</summary>
-    public static async Task<IDbContextTransaction> BeginAsync(ClinicDbContext db, CancellationToken ct)
+    public static Task<IDbContextTransaction> BeginAsync(ClinicDbContext db, CancellationToken ct) => BeginAsync(db, lockHead: true, ct);
+
+    /// <summary>
+    /// Like <see cref="BeginAsync(ClinicDbContext, CancellationToken)"/>, for a writer that sends <see cref="HeadLockSql"/>
+    /// itself as the first statement of its first command (so the lock costs no round trip of its own). Nothing else
+    /// may run in the transaction before it.
+    /// </summary>
+    public static Task<IDbContextTransaction> BeginForHeadLockAsync(ClinicDbContext db, CancellationToken ct) => BeginAsync(db, lockHead: false, ct);
+
+    private static async Task<IDbContextTransaction> BeginAsync(ClinicDbContext db, bool lockHead, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         SemaphoreSlim? turn = null;
@@ -49,8 +70,11 @@ public sealed class AuditTrail(TimeProvider clock)
         try
         {
             var tx = await db.Database.BeginTransactionAsync(ct);
-            // Takes the row lock (PostgreSQL) / write lock (SQLite) before anything is read.
-            await db.Database.ExecuteSqlRawAsync("UPDATE audit_chain_heads SET last_sequence = last_sequence WHERE id = 1", ct);
+            if (lockHead)
+            {
+                // Before anything is read.
+                await db.Database.ExecuteSqlRawAsync(HeadLockSql, ct);
+            }
             return turn is null ? tx : new WriterTurn(tx, turn, SqliteCheckpointer.For(db.Database.GetConnectionString() ?? ""));
         }
         catch
@@ -124,6 +148,9 @@ public sealed class AuditTrail(TimeProvider clock)
         }
     }
 
+    /// <summary>Moves the head to {0} (sequence) and {1} (hash).</summary>
+    private const string HeadMoveSql = "UPDATE audit_chain_heads SET last_sequence = {0}, last_hash = {1} WHERE id = 1";
+
     public Task RecordAsync(ClinicDbContext db, Actor actor, string action, string recordType, string? recordId, Guid? patientId, object? details, CancellationToken ct) =>
         RecordManyAsync(db, [new AuditRecord(actor, action, recordType, recordId, patientId, details)], ct);
 
@@ -133,7 +160,7 @@ public sealed class AuditTrail(TimeProvider clock)
     /// </summary>
     public async Task RecordManyAsync(ClinicDbContext db, IReadOnlyList<AuditRecord> records, CancellationToken ct)
     {
-        foreach (var entry in await ChainAsync(db, records, ct))
+        foreach (var entry in await ChainAsync(db, records, null, null, ct))
         {
             db.AuditEntries.Add(entry);
         }
@@ -146,11 +173,26 @@ public sealed class AuditTrail(TimeProvider clock)
     public async Task AddManyAsync(ClinicDbContext db, IReadOnlyList<AuditRecord> records, RowInserts inserts, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(inserts);
-        inserts.Add(await ChainAsync(db, records, ct));
+        inserts.Add(await ChainAsync(db, records, null, null, ct));
     }
 
-    /// <summary>Chains the records after the head, moves the head past them, and returns the entries to store.</summary>
-    private async Task<List<AuditEntry>> ChainAsync(ClinicDbContext db, IReadOnlyList<AuditRecord> records, CancellationToken ct)
+    /// <summary>
+    /// Like <see cref="AddManyAsync(ClinicDbContext, IReadOnlyList{AuditRecord}, RowInserts, CancellationToken)"/>, after
+    /// a head the caller read under the head lock (<see cref="HeadReadSql"/>): the entries and the head's move go with
+    /// the inserts, so appending costs no round trip of its own.
+    /// </summary>
+    public async Task AddManyAsync(ClinicDbContext db, IReadOnlyList<AuditRecord> records, RowInserts inserts, AuditHead head, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(inserts);
+        ArgumentNullException.ThrowIfNull(head);
+        inserts.Add(await ChainAsync(db, records, head, inserts, ct));
+    }
+
+    /// <summary>
+    /// Chains the records after the head (read here unless given), moves the head past them (with <paramref name="inserts"/>
+    /// when given, at once otherwise), and returns the entries to store.
+    /// </summary>
+    private async Task<List<AuditEntry>> ChainAsync(ClinicDbContext db, IReadOnlyList<AuditRecord> records, AuditHead? given, RowInserts? inserts, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(records);
@@ -163,7 +205,7 @@ public sealed class AuditTrail(TimeProvider clock)
         {
             return entries;
         }
-        var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == 1, ct);
+        var head = given ?? await db.AuditChainHeads.AsNoTracking().Where(h => h.Id == 1).Select(h => new AuditHead(h.LastSequence, h.LastHash)).SingleAsync(ct);
         var sequence = head.LastSequence;
         var previousHash = head.LastHash;
         // Stored at tick precision on SQLite and microseconds on PostgreSQL: round so the hash survives the round trip.
@@ -210,7 +252,14 @@ public sealed class AuditTrail(TimeProvider clock)
             });
             previousHash = hash;
         }
-        await db.Database.ExecuteSqlAsync($"UPDATE audit_chain_heads SET last_sequence = {sequence}, last_hash = {previousHash} WHERE id = 1", ct);
+        if (inserts is not null)
+        {
+            inserts.Then(HeadMoveSql, sequence, previousHash);
+        }
+        else
+        {
+            await db.Database.ExecuteSqlRawAsync(HeadMoveSql, [sequence, previousHash], ct);
+        }
         return entries;
     }
 

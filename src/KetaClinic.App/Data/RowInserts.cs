@@ -19,6 +19,7 @@ namespace KetaClinic.App.Data;
 public sealed class RowInserts
 {
     private readonly List<(Type Type, IList Rows)> _tables = [];
+    private readonly List<(string Sql, object[] Values)> _statements = [];
 
     /// <summary>Adds rows of one entity (tables are inserted in the order added, so a parent goes before its children).</summary>
     public RowInserts Add<T>(IReadOnlyList<T> rows)
@@ -33,11 +34,33 @@ public sealed class RowInserts
         return this;
     }
 
+    /// <summary>
+    /// A statement to run after the inserts, in the same round trip on PostgreSQL; <c>{0}</c>, <c>{1}</c>, ... in
+    /// <paramref name="sql"/> stand for <paramref name="values"/> (sent as parameters).
+    /// </summary>
+    public RowInserts Then(string sql, params object[] values)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        ArgumentNullException.ThrowIfNull(values);
+        _statements.Add((sql, values));
+        return this;
+    }
+
+    private static string Marked(string sql, int count, Func<int, string> marker)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            sql = sql.Replace("{" + i.ToString(CultureInfo.InvariantCulture) + "}", marker(i), StringComparison.Ordinal);
+        }
+
+        return sql;
+    }
+
     /// <summary>Inserts everything added (nothing is tracked). Needs a transaction begun on the context.</summary>
     public async Task ExecuteAsync(DbContext db, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        if (_tables.Count == 0)
+        if (_tables.Count == 0 && _statements.Count == 0)
         {
             return;
         }
@@ -56,6 +79,17 @@ public sealed class RowInserts
                         batch.BatchCommands.Add(table.UnnestInsert());
                     }
 
+                    foreach (var (text, values) in _statements)
+                    {
+                        var command = new NpgsqlBatchCommand(Marked(text, values.Length, i => "$" + (i + 1).ToString(CultureInfo.InvariantCulture)));
+                        foreach (var value in values)
+                        {
+                            command.Parameters.Add(new NpgsqlParameter { Value = value });
+                        }
+
+                        batch.BatchCommands.Add(command);
+                    }
+
                     await batch.ExecuteNonQueryAsync(ct);
                 }
 
@@ -64,6 +98,22 @@ public sealed class RowInserts
                 foreach (var table in tables)
                 {
                     await table.RowByRowAsync(connection, transaction, ct);
+                }
+
+                foreach (var (text, values) in _statements)
+                {
+                    await using var command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    command.CommandText = Marked(text, values.Length, i => "@s" + i.ToString(CultureInfo.InvariantCulture));
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        var parameter = command.CreateParameter();
+                        parameter.ParameterName = "@s" + i.ToString(CultureInfo.InvariantCulture);
+                        parameter.Value = values[i];
+                        command.Parameters.Add(parameter);
+                    }
+
+                    await command.ExecuteNonQueryAsync(ct);
                 }
 
                 break;

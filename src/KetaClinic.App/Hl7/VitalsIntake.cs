@@ -172,41 +172,26 @@ public sealed class VitalsIntake(
     private async Task<List<(Pending Pending, string Ack)>> FileAsync(List<Pending> batch, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await AuditTrail.BeginAsync(db, ct);
+        // The reads below take the head lock as their first statement: one round trip for the lock and every read.
+        await using var tx = await AuditTrail.BeginForHeadLockAsync(db, ct);
 
         // Nothing read here is changed, and everything added is new: change detection would only cost time.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        var controlIds = batch.Select(p => Truncate(p.Message.Header.ControlId, 199)).Distinct().ToList();
-        var senders = batch.Select(p => Truncate(Designator(p.Message.Header.SendingApplication), 227)).Distinct().ToList();
-        var facilities = batch.Select(p => Truncate(Designator(p.Message.Header.SendingFacility), 227)).Distinct().ToList();
-        // By control id (the resend index's leading column), then sender and facility compared here: asking for all
-        // three columns at once makes PostgreSQL probe every combination of the batch's senders, facilities and control ids.
-        var answered = (await db.Hl7InboundMessages.AsNoTracking()
-                .Where(m => controlIds.Contains(m.ControlId))
-                .Select(m => new { m.SendingApplication, m.SendingFacility, m.ControlId, m.AckCode, m.Error })
-                .ToListAsync(ct))
+        // The resend lookup goes by control id (the resend index's leading column); sender and facility are compared
+        // here: asking for all three columns at once makes PostgreSQL probe every combination of the batch's values.
+        var controlIds = batch.Select(p => Truncate(p.Message.Header.ControlId, 199)).ToHashSet();
+        var keysOf = batch.Select(p => DeviceKeys(p.Mapped.Accepted.Select(o => o.Device).FirstOrDefault() ?? DeviceFrom(p.Message))).ToList();
+        var allKeys = keysOf.SelectMany(k => k).ToHashSet();
+        var earliest = ChairOccupancy.InProgressSince(batch.Min(p => p.ReceivedAt), sessions);
+        var read = await IntakeReads.For(db).ReadAsync(db, controlIds, allKeys, SessionsAtChair, earliest, ct);
+        var senders = batch.Select(p => Truncate(Designator(p.Message.Header.SendingApplication), 227)).ToHashSet();
+        var facilities = batch.Select(p => Truncate(Designator(p.Message.Header.SendingFacility), 227)).ToHashSet();
+        var answered = read.Answered
             .Where(m => senders.Contains(m.SendingApplication) && facilities.Contains(m.SendingFacility))
             .ToDictionary(m => (m.SendingApplication, m.SendingFacility, m.ControlId), m => (m.AckCode, m.Error));
-
-        var keysOf = batch.Select(p => DeviceKeys(p.Mapped.Accepted.Select(o => o.Device).FirstOrDefault() ?? DeviceFrom(p.Message))).ToList();
-        var allKeys = keysOf.SelectMany(k => k).Distinct().ToList();
-        var monitors = await db.MonitorDevices.AsNoTracking().Where(d => d.IsActive && allKeys.Contains(d.DeviceKey)).ToListAsync(ct);
-        var chairIds = monitors.Select(m => (Guid?)m.ChairId).Distinct().ToList();
-        var earliest = ChairOccupancy.InProgressSince(batch.Min(p => p.ReceivedAt), sessions);
-        // Each session with the sequence of its last stored event, to tell whether a kept rebuilt session is current.
-        var found = chairIds.Count == 0 ? [] : await db.TreatmentSessions.AsNoTracking()
-            .InProgress(earliest)
-            .Where(s => chairIds.Contains(s.ChairId))
-            .Select(s => new { Row = s, Last = db.SessionEvents.Where(e => e.SessionId == s.Id).Max(e => (int?)e.Sequence) ?? 0 })
-            .ToListAsync(ct);
-        var atChairs = found.Select(f => f.Row).ToList();
-        var lastEvents = found.ToDictionary(f => f.Row.Id, f => f.Last);
-        var mrns = new Dictionary<Guid, string>();
-        if (batch.Any(p => ReportedPatient(p) is not null) && atChairs.Count > 0)
-        {
-            var patientIds = atChairs.Select(s => s.PatientId).Distinct().ToList();
-            mrns = await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Mrn, ct);
-        }
+        var monitors = read.Monitors;
+        // Each session comes with the sequence of its last stored event, to tell whether a kept rebuilt session is current.
+        var atChairs = read.Sessions;
 
         var outcomes = new List<(Pending, string)>(batch.Count);
         var logs = new List<Hl7InboundMessage>(batch.Count);
@@ -232,9 +217,9 @@ public sealed class VitalsIntake(
             }
 
             var keys = keysOf[i];
-            var chosen = keys.Select(k => monitors.Find(m => m.DeviceKey == k)).FirstOrDefault(m => m is not null);
+            var chosen = keys.Select(k => monitors.FirstOrDefault(m => m.DeviceKey == k)).FirstOrDefault(m => m is not null);
             Hl7Error? refusal = null;
-            TreatmentSession? session = null;
+            ChairSession? session = null;
             if (chosen is null)
             {
                 refusal = new Hl7Error(Hl7ErrorCode.UnknownKeyIdentifier,
@@ -249,7 +234,7 @@ public sealed class VitalsIntake(
                     refusal = new Hl7Error(Hl7ErrorCode.UnknownKeyIdentifier, "No treatment session is in progress at this monitor's chair; values not stored.");
                 }
                 else if (ReportedPatient(p) is { } reported
-                    && !string.Equals(reported.Split('^')[0], mrns.GetValueOrDefault(session.PatientId), StringComparison.OrdinalIgnoreCase))
+                    && !string.Equals(reported.Split('^')[0], session.Mrn, StringComparison.OrdinalIgnoreCase))
                 {
                     refusal = new Hl7Error(Hl7ErrorCode.UnknownKeyIdentifier, "PID-3 names a different patient than the one in session at this chair; values not stored.", new Hl7Location("PID", 2, 3));
                 }
@@ -316,7 +301,7 @@ public sealed class VitalsIntake(
             if (toSessions.Count > 0)
             {
                 var now = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow());
-                var rebuilt = await RebuiltSessionsAsync(db, [.. toSessions.Keys], atChairs, lastEvents, now, ct);
+                var rebuilt = await RebuiltSessionsAsync(db, [.. toSessions.Keys], atChairs, now, ct);
                 foreach (var (sessionId, (vitals, actor, patientId)) in toSessions)
                 {
                     if (!rebuilt.TryGetValue(sessionId, out var loaded))
@@ -337,7 +322,7 @@ public sealed class VitalsIntake(
             }
             // Bulk inserts in one go: change tracking would cost more than the database does on this path.
             var inserts = new RowInserts().Add(logs).Add(vitalRows).Add(events);
-            await audit.AddManyAsync(db, records, inserts, ct);
+            await audit.AddManyAsync(db, records, inserts, read.Head, ct);
             await inserts.ExecuteAsync(db, ct);
             if (db.ChangeTracker.HasChanges())
             {
@@ -383,14 +368,14 @@ public sealed class VitalsIntake(
     /// same status, not older than <see cref="RebuiltLifetime"/>), the others replayed from storage and kept.
     /// </summary>
     private async Task<Dictionary<Guid, LoadedSession>> RebuiltSessionsAsync(
-        ClinicDbContext db, List<Guid> sessionIds, List<TreatmentSession> rows, Dictionary<Guid, int> lastEvents, DateTimeOffset now, CancellationToken ct)
+        ClinicDbContext db, List<Guid> sessionIds, IReadOnlyList<ChairSession> rows, DateTimeOffset now, CancellationToken ct)
     {
         var result = new Dictionary<Guid, LoadedSession>(sessionIds.Count);
         foreach (var id in sessionIds)
         {
-            var row = rows.Find(r => r.Id == id)!;
+            var row = rows.First(r => r.Id == id);
             if (_rebuilt.TryGetValue(id, out var kept)
-                && kept.Loaded.LastSequence == lastEvents.GetValueOrDefault(id)
+                && kept.Loaded.LastSequence == row.LastSequence
                 && kept.Loaded.Row.Status == row.Status
                 && kept.Loaded.Row.ChairId == row.ChairId
                 && now - kept.BuiltAt < RebuiltLifetime)

@@ -18,11 +18,14 @@ public static class ChairOccupancy
         return now.AddHours(-settings.PreDose.VisitWindowHours.Value);
     }
 
-    /// <summary>The sessions with a patient at the chair, checked in (or booked) at or after <paramref name="since"/>.</summary>
+    /// <summary>
+    /// The sessions with a patient at the chair, checked in (or booked) at or after <paramref name="since"/>. The HL7
+    /// intake reads the same rule in its own statement (<see cref="IntakeReads"/>).
+    /// </summary>
     public static IQueryable<SessionRow> InProgress(this IQueryable<SessionRow> sessions, DateTimeOffset since) =>
         sessions.Where(s => VitalsIntake.SessionsAtChair.Contains(s.Status) && (s.CheckedInAt ?? s.ScheduledStart) >= since);
 
     /// <summary>Of sessions read with <see cref="InProgress"/>, the one at the chair at <paramref name="since"/> or later: the latest checked in.</summary>
-    public static SessionRow? AtChair(IEnumerable<SessionRow> inProgress, Guid chairId, DateTimeOffset since) =>
+    public static ChairSession? AtChair(IEnumerable<ChairSession> inProgress, Guid chairId, DateTimeOffset since) =>
         inProgress.Where(s => s.ChairId == chairId && (s.CheckedInAt ?? s.ScheduledStart) >= since).OrderByDescending(s => s.CheckedInAt).FirstOrDefault();
 }

@@ -1,0 +1,244 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using KetaClinic.App.Data;
+using KetaClinic.App.Features.Sessions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using Patient = KetaClinic.Domain.Patients.Patient;
+
+namespace KetaClinic.App.Hl7;
+
+/// <summary>A registered monitor, as the intake needs it.</summary>
+internal sealed record IntakeMonitor(string DeviceKey, Guid ChairId, string? Description);
+
+/// <summary>How a message was answered before (its resend is answered the same way).</summary>
+internal sealed record IntakeAnswer(string SendingApplication, string SendingFacility, string ControlId, string AckCode, string? Error);
+
+/// <summary>What one intake batch reads before it files anything, all read under the audit chain's head lock.</summary>
+internal sealed record IntakeSnapshot(AuditHead Head, IReadOnlyList<IntakeAnswer> Answered, IReadOnlyList<IntakeMonitor> Monitors, IReadOnlyList<ChairSession> Sessions);
+
+/// <summary>A session in progress at a chair, as the intake reads it: with its patient's MRN and the sequence of its last stored event.</summary>
+public sealed record ChairSession(Guid Id, Guid PatientId, Guid? ChairId, string Status, DateTimeOffset? CheckedInAt, DateTimeOffset ScheduledStart, string Mrn, int LastSequence);
+
+/// <summary>
+/// The HL7 intake's reads for one batch in one command: it takes the audit chain's head lock, reads the head, the
+/// earlier answers to the batch's control ids, the registered monitors among the batch's device keys, and the
+/// sessions in progress at those monitors' chairs (with the patient's MRN and the session's last event). On
+/// PostgreSQL that is one round trip instead of six; on SQLite it skips EF's query pipeline. Table names, column
+/// names and value conversions come from the EF model, so the statements read what EF writes.
+/// </summary>
+internal sealed class IntakeReads
+{
+    private readonly Col _answerApp, _answerFacility, _answerControl, _answerAck, _answerError;
+    private readonly Col _deviceKey, _deviceChair, _deviceDescription, _deviceActive;
+    private readonly Col _sessionId, _sessionPatient, _sessionChair, _sessionStatus, _sessionCheckedIn, _sessionScheduled;
+    private readonly Col _patientId, _patientMrn, _eventSession, _eventSequence;
+    private readonly string _messages, _devices, _sessions, _patients, _events;
+
+    private IntakeReads(DbContext db)
+    {
+        var sql = db.GetService<ISqlGenerationHelper>();
+        Col C<T>(string property) => Col.Of(db, sql, typeof(T), property);
+        string T<TEntity>() => Col.TableOf(db, sql, typeof(TEntity));
+        _messages = T<Hl7InboundMessage>();
+        _answerApp = C<Hl7InboundMessage>(nameof(Hl7InboundMessage.SendingApplication));
+        _answerFacility = C<Hl7InboundMessage>(nameof(Hl7InboundMessage.SendingFacility));
+        _answerControl = C<Hl7InboundMessage>(nameof(Hl7InboundMessage.ControlId));
+        _answerAck = C<Hl7InboundMessage>(nameof(Hl7InboundMessage.AckCode));
+        _answerError = C<Hl7InboundMessage>(nameof(Hl7InboundMessage.Error));
+        _devices = T<MonitorDevice>();
+        _deviceKey = C<MonitorDevice>(nameof(MonitorDevice.DeviceKey));
+        _deviceChair = C<MonitorDevice>(nameof(MonitorDevice.ChairId));
+        _deviceDescription = C<MonitorDevice>(nameof(MonitorDevice.Description));
+        _deviceActive = C<MonitorDevice>(nameof(MonitorDevice.IsActive));
+        _sessions = T<TreatmentSession>();
+        _sessionId = C<TreatmentSession>(nameof(TreatmentSession.Id));
+        _sessionPatient = C<TreatmentSession>(nameof(TreatmentSession.PatientId));
+        _sessionChair = C<TreatmentSession>(nameof(TreatmentSession.ChairId));
+        _sessionStatus = C<TreatmentSession>(nameof(TreatmentSession.Status));
+        _sessionCheckedIn = C<TreatmentSession>(nameof(TreatmentSession.CheckedInAt));
+        _sessionScheduled = C<TreatmentSession>(nameof(TreatmentSession.ScheduledStart));
+        _patients = T<Patient>();
+        _patientId = C<Patient>(nameof(Patient.Id));
+        _patientMrn = C<Patient>(nameof(Patient.Mrn));
+        _events = T<SessionEventRow>();
+        _eventSession = C<SessionEventRow>(nameof(SessionEventRow.SessionId));
+        _eventSequence = C<SessionEventRow>(nameof(SessionEventRow.Sequence));
+    }
+
+    private static readonly Lock Gate = new();
+    private static readonly Dictionary<IModel, IntakeReads> ByModel = [];
+
+    /// <summary>The statements for the context's model (built once per model).</summary>
+    public static IntakeReads For(DbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        lock (Gate)
+        {
+            if (!ByModel.TryGetValue(db.Model, out var reads))
+            {
+                reads = new IntakeReads(db);
+                ByModel[db.Model] = reads;
+            }
+            return reads;
+        }
+    }
+
+    /// <summary>
+    /// Runs the reads in the context's transaction, begun with <see cref="AuditTrail.BeginForHeadLockAsync"/>: the
+    /// command's first statement takes the head lock.
+    /// </summary>
+    public async Task<IntakeSnapshot> ReadAsync(
+        DbContext db, IReadOnlyCollection<string> controlIds, IReadOnlyCollection<string> deviceKeys, IReadOnlyCollection<string> statuses, DateTimeOffset since, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("The intake reads under the audit head lock: begin a transaction first.");
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction;
+        var text = new StringBuilder(1024);
+        text.Append(AuditTrail.HeadLockSql).Append(";\n");
+        text.Append(AuditTrail.HeadReadSql).Append(";\n");
+
+        var controls = In(command, _answerControl.Name, _answerControl, "c", controlIds);
+        text.Append(CultureInfo.InvariantCulture,
+            $"SELECT {_answerApp.Name}, {_answerFacility.Name}, {_answerControl.Name}, {_answerAck.Name}, {_answerError.Name} FROM {_messages} WHERE {controls};\n");
+
+        var keys = In(command, _deviceKey.Name, _deviceKey, "k", deviceKeys);
+        command.Parameters.Add(_deviceActive.Parameter(command, "@active", true));
+        var registered = $"{_deviceActive.Name} = @active AND {keys}";
+        text.Append(CultureInfo.InvariantCulture, $"SELECT {_deviceKey.Name}, {_deviceChair.Name}, {_deviceDescription.Name} FROM {_devices} WHERE {registered};\n");
+
+        // The rule of ChairOccupancy.InProgress: a patient at the chair, checked in (or booked) within the visit window.
+        var states = In(command, "s." + _sessionStatus.Name, _sessionStatus, "s", statuses);
+        command.Parameters.Add(_sessionScheduled.Parameter(command, "@since", since));
+        text.Append(CultureInfo.InvariantCulture,
+            $"SELECT s.{_sessionId.Name}, s.{_sessionPatient.Name}, s.{_sessionChair.Name}, s.{_sessionStatus.Name}, s.{_sessionCheckedIn.Name}, s.{_sessionScheduled.Name}, p.{_patientMrn.Name}, ")
+            .Append(CultureInfo.InvariantCulture, $"(SELECT MAX(e.{_eventSequence.Name}) FROM {_events} e WHERE e.{_eventSession.Name} = s.{_sessionId.Name}) ")
+            .Append(CultureInfo.InvariantCulture, $"FROM {_sessions} s JOIN {_patients} p ON p.{_patientId.Name} = s.{_sessionPatient.Name} ")
+            .Append(CultureInfo.InvariantCulture, $"WHERE {states} AND COALESCE(s.{_sessionCheckedIn.Name}, s.{_sessionScheduled.Name}) >= @since ")
+            .Append(CultureInfo.InvariantCulture, $"AND s.{_sessionChair.Name} IN (SELECT {_deviceChair.Name} FROM {_devices} WHERE {registered})");
+        command.CommandText = text.ToString();
+
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        // The head lock (an UPDATE) has no result set: the first one is the head.
+        if (!await reader.ReadAsync(ct))
+        {
+            throw new InvalidOperationException("The audit chain has no head row.");
+        }
+        var head = new AuditHead(reader.GetInt64(0), reader.GetString(1));
+
+        await reader.NextResultAsync(ct);
+        var answered = new List<IntakeAnswer>();
+        while (await reader.ReadAsync(ct))
+        {
+            answered.Add(new IntakeAnswer(_answerApp.Read<string>(reader, 0)!, _answerFacility.Read<string>(reader, 1)!, _answerControl.Read<string>(reader, 2)!,
+                _answerAck.Read<string>(reader, 3)!, _answerError.Read<string>(reader, 4)));
+        }
+
+        await reader.NextResultAsync(ct);
+        var monitors = new List<IntakeMonitor>();
+        while (await reader.ReadAsync(ct))
+        {
+            monitors.Add(new IntakeMonitor(_deviceKey.Read<string>(reader, 0)!, _deviceChair.Read<Guid>(reader, 1), _deviceDescription.Read<string>(reader, 2)));
+        }
+
+        await reader.NextResultAsync(ct);
+        var sessions = new List<ChairSession>();
+        while (await reader.ReadAsync(ct))
+        {
+            sessions.Add(new ChairSession(
+                _sessionId.Read<Guid>(reader, 0),
+                _sessionPatient.Read<Guid>(reader, 1),
+                _sessionChair.Read<Guid?>(reader, 2),
+                _sessionStatus.Read<string>(reader, 3)!,
+                _sessionCheckedIn.Read<DateTimeOffset?>(reader, 4),
+                _sessionScheduled.Read<DateTimeOffset>(reader, 5),
+                _patientMrn.Read<string>(reader, 6)!,
+                reader.IsDBNull(7) ? 0 : Convert.ToInt32(reader.GetValue(7), CultureInfo.InvariantCulture)));
+        }
+        return new IntakeSnapshot(head, answered, monitors, sessions);
+    }
+
+    /// <summary>
+    /// "column is one of the values". PostgreSQL: one array parameter, so the statement's text is the same for every
+    /// batch and the connection's automatic preparation (see <see cref="DatabaseSettings"/>) skips parsing and planning
+    /// it again. SQLite: a parameter per value (a never-matching NULL when there is none).
+    /// </summary>
+    private static string In(DbCommand command, string columnSql, Col column, string prefix, IReadOnlyCollection<string> values)
+    {
+        if (command is NpgsqlCommand)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]>("@" + prefix, [.. values]));
+            return $"{columnSql} = ANY(@{prefix})";
+        }
+        if (values.Count == 0)
+        {
+            return $"{columnSql} IN (NULL)";
+        }
+        var names = new StringBuilder();
+        var i = 0;
+        foreach (var value in values)
+        {
+            var name = "@" + prefix + i.ToString(CultureInfo.InvariantCulture);
+            command.Parameters.Add(column.Parameter(command, name, value));
+            names.Append(i++ == 0 ? "" : ", ").Append(name);
+        }
+        return $"{columnSql} IN ({names})";
+    }
+
+    /// <summary>A mapped column: its delimited name and how its values go to and come from the database.</summary>
+    private sealed record Col(string Name, IProperty Property, RelationalTypeMapping Mapping)
+    {
+        public static string TableOf(DbContext db, ISqlGenerationHelper sql, Type type)
+        {
+            var entity = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not mapped.");
+            return sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
+        }
+
+        public static Col Of(DbContext db, ISqlGenerationHelper sql, Type type, string property)
+        {
+            var entity = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not mapped.");
+            var p = entity.FindProperty(property) ?? throw new InvalidOperationException($"{type.Name}.{property} is not mapped.");
+            var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            return new Col(sql.DelimitIdentifier(p.GetColumnName(store)!), p, p.GetRelationalTypeMapping());
+        }
+
+        /// <summary>A parameter made as EF makes it for this column (value converter, database type).</summary>
+        public DbParameter Parameter(DbCommand command, string name, object? value) => Mapping.CreateParameter(command, name, value, Property.IsNullable);
+
+        /// <summary>The column's value as the model's type (through the value converter, if any).</summary>
+        public T? Read<T>(DbDataReader reader, int ordinal)
+        {
+            if (reader.IsDBNull(ordinal))
+            {
+                return default;
+            }
+            if (Mapping.Converter is not { } converter)
+            {
+                return (T)Native(reader, ordinal, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
+            }
+            var raw = reader.GetValue(ordinal);
+            var providerType = Nullable.GetUnderlyingType(converter.ProviderClrType) ?? converter.ProviderClrType;
+            if (raw.GetType() != providerType)
+            {
+                raw = Convert.ChangeType(raw, providerType, CultureInfo.InvariantCulture);
+            }
+            return (T?)converter.ConvertFromProvider(raw);
+        }
+
+        /// <summary>A value the provider reads natively (SQLite's text Guids are parsed by GetGuid).</summary>
+        private static object Native(DbDataReader reader, int ordinal, Type type) =>
+            type == typeof(Guid) ? reader.GetGuid(ordinal)
+            : type == typeof(string) ? reader.GetString(ordinal)
+            : type == typeof(DateTimeOffset) ? reader.GetFieldValue<DateTimeOffset>(ordinal)
+            : type == typeof(bool) ? reader.GetBoolean(ordinal)
+            : type == typeof(int) ? reader.GetInt32(ordinal)
+            : type == typeof(long) ? reader.GetInt64(ordinal)
+            : throw new NotSupportedException($"The intake does not read {type.Name} columns.");
+    }
+}
