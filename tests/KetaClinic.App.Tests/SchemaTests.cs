@@ -174,6 +174,10 @@ public sealed class SchemaTests
         Assert.Equal((0, null), (off.MaxAutoPrepare, off.Options));
         var kept = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSettings.WithAutoPrepare("Host=db;Options=-c search_path=clinic"));
         Assert.Equal((DatabaseSettings.DefaultMaxAutoPrepare, "-c search_path=clinic -c plan_cache_mode=force_custom_plan"), (kept.MaxAutoPrepare, kept.Options));
+        var ownPlans = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSettings.WithAutoPrepare("Host=db;Options=-c plan_cache_mode=auto"));
+        Assert.Equal((DatabaseSettings.DefaultMaxAutoPrepare, "-c plan_cache_mode=auto"), (ownPlans.MaxAutoPrepare, ownPlans.Options));
+        var onlyUsages = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseSettings.WithAutoPrepare("Host=db;Auto Prepare Min Usages=5"));
+        Assert.Equal((DatabaseSettings.DefaultMaxAutoPrepare, 5), (onlyUsages.MaxAutoPrepare, onlyUsages.AutoPrepareMinUsages));
     }
 
     private static async Task<Dictionary<(string Table, string Column), bool>> ReadColumns(DbConnection connection, Provider provider)

@@ -81,15 +81,24 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     /// still planned for each execution's values (plan_cache_mode=force_custom_plan): a generic plan made while a table
     /// was small (a seq scan of the HL7 message log on a new clinic) would be kept as the table grows, and in the bench
     /// it collapsed the intake to a third of its rate. A connection string that sets "Max Auto Prepare" itself (0 turns
-    /// it off) is left as it is.
+    /// it off) is left as it is; its own minimum usages, or a plan_cache_mode it sets in Options, is kept.
     /// </summary>
     public static string WithAutoPrepare(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("auto prepare", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("autoprepare", StringComparison.OrdinalIgnoreCase))
+        // What the string itself says (Npgsql's builder reports every keyword it knows, set or not).
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare"))
         {
-            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            return builder.ConnectionString;
+        }
+        builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        if (!given.ContainsKey("Auto Prepare Min Usages") && !given.ContainsKey("AutoPrepareMinUsages"))
+        {
             builder.AutoPrepareMinUsages = AutoPrepareMinUsages;
+        }
+        if (builder.Options?.Contains("plan_cache_mode", StringComparison.OrdinalIgnoreCase) != true)
+        {
             builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? CustomPlans : builder.Options + " " + CustomPlans;
         }
         return builder.ConnectionString;

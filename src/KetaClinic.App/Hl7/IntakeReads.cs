@@ -70,22 +70,13 @@ internal sealed class IntakeReads
         _eventSequence = C<SessionEventRow>(nameof(SessionEventRow.Sequence));
     }
 
-    private static readonly Lock Gate = new();
-    private static readonly Dictionary<IModel, IntakeReads> ByModel = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IModel, IntakeReads> ByModel = new();
 
     /// <summary>The statements for the context's model (built once per model).</summary>
     public static IntakeReads For(DbContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
-        lock (Gate)
-        {
-            if (!ByModel.TryGetValue(db.Model, out var reads))
-            {
-                reads = new IntakeReads(db);
-                ByModel[db.Model] = reads;
-            }
-            return reads;
-        }
+        return ByModel.GetOrAdd(db.Model, _ => new IntakeReads(db));
     }
 
     /// <summary>

@@ -35,6 +35,8 @@ public static class ClinicalSettings
     /// <summary>Keys of the Sessions section that belong to the app, not to the clinical settings.</summary>
     private static readonly HashSet<string> SessionAppKeys = new(StringComparer.OrdinalIgnoreCase) { "WatchIntervalSeconds" };
 
+    private static readonly HashSet<string> NoAppKeys = [];
+
     /// <summary>
     /// How settings are written in configuration snapshots: camel-case names, enums by name. Left out of the session
     /// settings: the medication tables (reference tables of the evaluation module) and the plausibility limits (one
@@ -43,7 +45,7 @@ public static class ClinicalSettings
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { LeaveOutMedications } },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { LeaveOutSettingsKeptElsewhere } },
     };
 
     /// <summary>The session settings: defaults with the clinic's values laid over them; throws naming every bad key.</summary>
@@ -53,8 +55,8 @@ public static class ClinicalSettings
         var section = configuration.GetSection(SessionsSection);
         if (section.GetSection(nameof(SessionSettings.Plausibility)).Exists())
         {
-            throw new InvalidOperationException($"Clinical settings in '{SessionsSection}' refused:{Environment.NewLine}  {SessionsSection}:{nameof(SessionSettings.Plausibility)}: "
-                + $"the plausibility limits are set once for monitor and keypad values, under {MappingSection}:Plausibility.");
+            throw Refused(SessionsSection, [$"{SessionsSection}:{nameof(SessionSettings.Plausibility)}: "
+                + $"the plausibility limits are set once for monitor and keypad values, under {MappingSection}:Plausibility."]);
         }
 
         // One set of plausibility limits: the mapping's (the Sessions copy is not read by the chair).
@@ -71,7 +73,7 @@ public static class ClinicalSettings
     public static VitalsMappingSettings Mapping(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var mapping = Overlay(VitalsMappingSettings.Default, configuration.GetSection(MappingSection), new HashSet<string>());
+        var mapping = Overlay(VitalsMappingSettings.Default, configuration.GetSection(MappingSection), NoAppKeys);
         Refuse(MappingSection, mapping.Validate());
         return mapping;
     }
@@ -165,7 +167,7 @@ public static class ClinicalSettings
             }
         }
 
-        throw new InvalidOperationException($"Clinical settings in '{section.Path}' refused:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
+        throw Refused(section.Path, problems);
     }
 
     /// <summary>
@@ -306,9 +308,12 @@ public static class ClinicalSettings
             return;
         }
 
-        var lines = errors.Select(e => $"{section}:{e.Field.Replace('.', ':')}{(e.Row is { } row ? ":" + (row - 1).ToString(CultureInfo.InvariantCulture) : "")}: {e.Message}");
-        throw new InvalidOperationException($"Clinical settings in '{section}' refused:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", lines));
+        throw Refused(section, errors.Select(e => $"{section}:{e.Field.Replace('.', ':')}{(e.Row is { } row ? ":" + (row - 1).ToString(CultureInfo.InvariantCulture) : "")}: {e.Message}"));
     }
+
+    /// <summary>The start-up error: every refused key of the section, one per line.</summary>
+    private static InvalidOperationException Refused(string section, IEnumerable<string> problems) =>
+        new($"Clinical settings in '{section}' refused:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems));
 
     /// <summary>A JSON path ($.vitals.thresholds[0].value.vital) as a configuration key (Vitals:Thresholds:0:Value:Vital).</summary>
     private static string KeyOf(string? path) =>
@@ -319,7 +324,7 @@ public static class ClinicalSettings
 
     private static string Pascal(string camel) => camel.Length == 0 ? camel : char.ToUpperInvariant(camel[0]) + camel[1..];
 
-    private static void LeaveOutMedications(JsonTypeInfo info)
+    private static void LeaveOutSettingsKeptElsewhere(JsonTypeInfo info)
     {
         if (info.Type == typeof(SessionSettings))
         {

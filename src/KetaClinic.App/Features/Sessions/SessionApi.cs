@@ -1,4 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KetaClinic.App.Data;
 using KetaClinic.App.Security;
+using KetaClinic.Domain.Monitoring;
+using Microsoft.EntityFrameworkCore;
 
 namespace KetaClinic.App.Features.Sessions;
 
@@ -19,25 +24,24 @@ public static class SessionApi
 
         // The chair's clinical settings in force (each value with its source) and the monitor mapping; and any earlier
         // version a session's steps were taken under, by the version stored with each step.
-        api.MapGet("/sessions/settings", (SessionLog log, KetaClinic.Domain.Monitoring.VitalsMappingSettings mapping) => TypedResults.Ok(new System.Text.Json.Nodes.JsonObject
+        api.MapGet("/sessions/settings", (SessionLog log, VitalsMappingSettings mapping) => TypedResults.Ok(new JsonObject
             {
                 ["version"] = log.SettingsVersion,
-                ["sessions"] = System.Text.Json.JsonSerializer.SerializeToNode(log.Settings, ClinicalSettings.Json),
-                ["monitorMapping"] = System.Text.Json.JsonSerializer.SerializeToNode(mapping, ClinicalSettings.Json),
+                ["sessions"] = JsonSerializer.SerializeToNode(log.Settings, ClinicalSettings.Json),
+                ["monitorMapping"] = JsonSerializer.SerializeToNode(mapping, ClinicalSettings.Json),
             }))
             .RequireAuthorization(Permissions.ClinicRead).WithName("SessionSettings");
-        api.MapGet("/sessions/settings/{version}", async Task<IResult> (string version, Microsoft.EntityFrameworkCore.IDbContextFactory<KetaClinic.App.Data.ClinicDbContext> dbs, CancellationToken ct) =>
+        api.MapGet("/sessions/settings/{version}", async Task<IResult> (string version, IDbContextFactory<ClinicDbContext> dbs, CancellationToken ct) =>
             {
                 await using var db = await dbs.CreateDbContextAsync(ct);
-                var stored = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleOrDefaultAsync(db.SessionSettingsVersions, v => v.Id == version, ct);
-                return stored is null
-                    ? TypedResults.NotFound(new { error = $"No settings version '{version}' is stored." })
-                    : TypedResults.Ok(new System.Text.Json.Nodes.JsonObject
+                return await SessionLog.StoredVersionAsync(db, version, ct) is { } stored
+                    ? TypedResults.Ok(new JsonObject
                     {
                         ["version"] = stored.Id,
                         ["recordedAt"] = stored.RecordedAt,
-                        ["sessions"] = System.Text.Json.Nodes.JsonNode.Parse(stored.Settings),
-                    });
+                        ["sessions"] = JsonNode.Parse(stored.Settings),
+                    })
+                    : TypedResults.NotFound(new { error = $"No settings version '{version}' is stored." });
             })
             .RequireAuthorization(Permissions.ClinicRead).WithName("SessionSettingsVersion");
 

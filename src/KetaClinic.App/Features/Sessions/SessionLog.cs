@@ -30,13 +30,11 @@ public sealed partial class SessionLog(IPlannedDoses plannedDoses, SessionSettin
 {
     public const string SessionRecord = "treatment-session";
 
-    private readonly string _snapshot = ClinicalSettings.Snapshot(settings);
-
-    /// <summary>Settings versions read back so far (they never change), with the current one.</summary>
+    /// <summary>Earlier settings versions read back so far (a version never changes); the current one is not kept here.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SessionSettings> _versions = new(StringComparer.Ordinal);
 
     /// <summary>The version of the current settings, stored with every new step.</summary>
-    public string SettingsVersion => field ??= ClinicalSettings.VersionOf(_snapshot);
+    public string SettingsVersion { get; } = ClinicalSettings.VersionOf(ClinicalSettings.Snapshot(settings));
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -54,7 +52,7 @@ public sealed partial class SessionLog(IPlannedDoses plannedDoses, SessionSettin
             return;
         }
 
-        db.SessionSettingsVersions.Add(new SessionSettingsVersion { Id = SettingsVersion, Settings = _snapshot, RecordedAt = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow()) });
+        db.SessionSettingsVersions.Add(new SessionSettingsVersion { Id = SettingsVersion, Settings = ClinicalSettings.Snapshot(settings), RecordedAt = AuditTrail.TruncateToMicroseconds(clock.GetUtcNow()) });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -84,20 +82,34 @@ public sealed partial class SessionLog(IPlannedDoses plannedDoses, SessionSettin
         var found = await db.SessionSettingsVersions.AsNoTracking().Where(v => wanted.Contains(v.Id)).ToListAsync(ct);
         foreach (var version in wanted)
         {
-            var row = found.Find(v => v.Id == version);
-            try
-            {
-                _versions[version] = row is null
-                    ? throw new JsonException("no such version is stored")
-                    : ClinicalSettings.FromSnapshot(row.Settings, settings);
-            }
-            catch (JsonException ex)
-            {
-                // Not readable (or lost): the steps are replayed under today's settings, as before versions were kept.
-                LogVersionUnreadable(logger, version, ex.Message);
-                _versions[version] = settings;
-            }
+            _versions[version] = Readable(version, found.Find(v => v.Id == version));
         }
+    }
+
+    /// <summary>A stored version's settings; when lost or unreadable, today's (as before versions were kept), with a warning.</summary>
+    private SessionSettings Readable(string version, SessionSettingsVersion? stored)
+    {
+        if (stored is null)
+        {
+            LogVersionUnreadable(logger, version, "no such version is stored");
+            return settings;
+        }
+        try
+        {
+            return ClinicalSettings.FromSnapshot(stored.Settings, settings);
+        }
+        catch (JsonException ex)
+        {
+            LogVersionUnreadable(logger, version, ex.Message);
+            return settings;
+        }
+    }
+
+    /// <summary>A stored settings version as recorded (for staff), or null when there is none by that name.</summary>
+    public static Task<SessionSettingsVersion?> StoredVersionAsync(ClinicDbContext db, string version, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.SessionSettingsVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == version, ct);
     }
 
     /// <summary>The settings a stored step was applied under: its version, or today's for a step stored before versions.</summary>
