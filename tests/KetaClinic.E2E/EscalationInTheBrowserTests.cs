@@ -24,6 +24,12 @@ public sealed class EscalationInTheBrowserTests(EscalatingClinic clinic) : IClas
         var today = await http.GetFromJsonAsync<JsonElement>("/api/sessions/today");
         var id = today.EnumerateArray().First(s => s.GetProperty("status").GetString() == "monitoring").GetProperty("id").GetString()!;
         var page = await clinic.SignedInAsync("nurse@demo.clinic");
+        // The protocols page shows the nurse the same value, under the key that changes it, with its source.
+        await page.GotoAsync("/protocols");
+        var row = page.Locator("[data-testid=chair-settings] tr[data-key='Sessions:Escalation:SecondLevelAfterMinutes']");
+        await Assertions.Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("1");
+        await Assertions.Expect(row.Locator("td").Nth(2)).ToHaveTextAsync(EscalatingClinic.Source);
+
         await page.GotoAsync("/chairs");
         var chair = page.Locator($"[data-testid=chair-row][data-session='{id}']");
         await Assertions.Expect(chair).ToBeVisibleAsync();
