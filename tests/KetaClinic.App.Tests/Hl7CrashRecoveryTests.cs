@@ -42,6 +42,39 @@ public abstract class Hl7CrashRecoveryTests(Provider provider)
         }
     }
 
+    /// <summary>Breaks the connection of the first transaction that files a message from one device, just before its commit.</summary>
+    private sealed class ConnectionBreaker(string deviceKey) : DbTransactionInterceptor
+    {
+        public int Broken;
+
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            var connection = transaction.Connection!;
+            await using var probe = connection.CreateCommand();
+            probe.Transaction = transaction;
+            probe.CommandText = "SELECT COUNT(*) FROM hl7_inbound_messages WHERE device_key = @key AND ack_code = 'AA'";
+            var key = probe.CreateParameter();
+            key.ParameterName = "@key";
+            key.Value = deviceKey;
+            probe.Parameters.Add(key);
+            if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0 && Interlocked.Exchange(ref Broken, 1) == 0)
+            {
+                if (connection is Npgsql.NpgsqlConnection)
+                {
+                    // The server ends the session, as a restart or a network cut would: the commit fails.
+                    await using var kill = connection.CreateCommand();
+                    kill.CommandText = "SELECT pg_terminate_backend(pg_backend_pid())";
+                    await kill.ExecuteNonQueryAsync(cancellationToken);
+                }
+                else
+                {
+                    await connection.CloseAsync();
+                }
+            }
+            return result;
+        }
+    }
+
     private static int FreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -91,6 +124,35 @@ public abstract class Hl7CrashRecoveryTests(Provider provider)
         Assert.Equal("AA", Assert.Single(logs).AckCode);
         Assert.Equal(5, await db.VitalSigns.CountAsync(v => v.SessionId == sessionId));
         Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.RecordType == "vital-signs" && a.RecordId == logs[0].Id.ToString()));
+    }
+
+    [Fact]
+    public async Task After_the_writer_loses_its_connection_the_resent_message_and_the_next_ones_are_stored_on_a_new_one()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var port = FreePort();
+        var settings = new Dictionary<string, string> { ["Hl7:Port"] = port.ToString(CultureInfo.InvariantCulture), ["Hl7:IdleTimeoutSeconds"] = "60" };
+        var prefix = "BREAK" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant() + "-";
+        var equipment = prefix + "1";
+        var breaker = new ConnectionBreaker("equipment:" + equipment);
+        await using var app = new ClinicAppFactory(database, demoPatients: 2, settings, services => services.ConfigureDbContext<ClinicDbContext>(o => o.AddInterceptors(breaker)));
+        _ = app.Server;
+        var sessionId = await MonitoredChairs.AddAsync(app, equipment);
+
+        var monitor = new MonitorSimulator(new SimulationOptions("127.0.0.1", port, 1, 0, null, 3, prefix, AckTimeout: TimeSpan.FromSeconds(3), MaxAttempts: 20), TimeProvider.System);
+        var summary = await monitor.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(1, breaker.Broken);
+        Assert.Equal((3, 3), (summary.Sent, summary.Aa));
+        Assert.True(summary.Resends >= 1, "the message whose commit failed got no ACK and was sent again");
+        await using var db = app.NewDbContext();
+        var logs = await db.Hl7InboundMessages.Where(m => m.DeviceKey == "equipment:" + equipment).ToListAsync();
+        Assert.Equal(3, logs.Count);
+        Assert.All(logs, l => Assert.Equal("AA", l.AckCode));
+        Assert.Equal(15, await db.VitalSigns.CountAsync(v => v.SessionId == sessionId));
+        Assert.Equal(["check-in", "vitals", "vitals", "vitals"], await db.SessionEvents.Where(e => e.SessionId == sessionId).OrderBy(e => e.Sequence).Select(e => e.Kind).ToListAsync());
+        var chain = await AuditTrail.VerifyAsync(db, CancellationToken.None);
+        Assert.True(chain.Intact, chain.Problem);
     }
 }
 

@@ -66,6 +66,67 @@ public sealed class RowInsertsTests
     [Theory]
     [InlineData(Provider.Sqlite)]
     [InlineData(Provider.PostgreSql)]
+    public async Task Statements_kept_prepared_from_batch_to_batch_write_each_batch_values_as_EF_would(Provider provider)
+    {
+        var (database, app, patientId) = await MigratedAsync(provider);
+        await using var _ = database;
+        await using var __ = app;
+        var at = Micro(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero).AddTicks(1230));
+        VitalSignRecord Vital(int i, bool withLinks) => new()
+        {
+            Id = Guid.CreateVersion7(at.AddSeconds(i)), PatientId = patientId, SessionId = withLinks ? Guid.NewGuid() : null, ChairId = withLinks ? Guid.NewGuid() : null,
+            Kind = i % 2 == 0 ? "heart-rate" : "oxygen-saturation", Value = 60.5m + i, Unit = i % 2 == 0 ? "/min" : "%", ObservedAt = at.AddSeconds(i).AddTicks(70),
+            Source = withLinks ? "monitor" : "manual", DeviceKey = withLinks ? $"equipment:K-{i}" : null, InboundMessageId = withLinks ? Guid.NewGuid() : null,
+            ResultStatus = withLinks ? "R" : "F", RecordedAt = at, RecordedBy = "batch-test",
+        };
+        // The first batch's first row has every nullable value null (the parameters are made from it), the later
+        // batches alternate; the follow-up statement runs again with other values.
+        var batches = new[]
+        {
+            new[] { Vital(0, false), Vital(1, true) },
+            new[] { Vital(2, true), Vital(3, false), Vital(4, true) },
+            new[] { Vital(5, false) },
+        };
+        long before;
+        var kept = new PreparedCommands();
+        await using (var db = app.NewDbContext())
+        {
+            await db.Database.OpenConnectionAsync();
+            before = (await db.AuditChainHeads.AsNoTracking().SingleAsync()).LastSequence;
+            for (var b = 0; b < batches.Length; b++)
+            {
+                await using var tx = await db.Database.BeginTransactionAsync();
+                await new RowInserts(kept).Add(batches[b].ToList())
+                    .Then("UPDATE audit_chain_heads SET last_sequence = {0}, last_hash = {1} WHERE id = 1", before + b + 1, $"hash-{b}")
+                    .ExecuteAsync(db, CancellationToken.None);
+                await tx.CommitAsync();
+            }
+            if (provider == Provider.Sqlite)
+            {
+                // Two statements (the insert and the update), each made and prepared once for the three batches.
+                Assert.Equal(2, kept.Count);
+            }
+            kept.Dispose();
+        }
+
+        await using (var db = app.NewDbContext())
+        {
+            var stored = await db.VitalSigns.AsNoTracking().Where(v => v.RecordedBy == "batch-test").OrderBy(v => v.ObservedAt).ToListAsync();
+            var written = batches.SelectMany(b => b).ToList();
+            Assert.Equal(written.Count, stored.Count);
+            for (var i = 0; i < written.Count; i++)
+            {
+                Assert.Equivalent(written[i], stored[i], strict: true);
+            }
+            var head = await db.AuditChainHeads.AsNoTracking().SingleAsync();
+            Assert.Equal((before + 3, "hash-2"), (head.LastSequence, head.LastHash));
+            Assert.Equal(3, await db.VitalSigns.CountAsync(v => v.RecordedBy == "batch-test" && v.SessionId != null && v.ObservedAt > at));
+        }
+    }
+
+    [Theory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.PostgreSql)]
     public async Task Bulk_inserts_belong_to_the_transaction_and_go_with_a_rollback(Provider provider)
     {
         var (database, app, patientId) = await MigratedAsync(provider);

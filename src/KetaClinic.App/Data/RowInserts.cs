@@ -1,6 +1,9 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -16,7 +19,7 @@ namespace KetaClinic.App.Data;
 /// INSERT ... SELECT FROM unnest(arrays) per table, all sent in one round trip. Tables, columns and value conversions
 /// come from the EF model, so what is written reads back exactly as if EF had saved it.
 /// </summary>
-public sealed class RowInserts
+public sealed class RowInserts(PreparedCommands? prepared = null)
 {
     private readonly List<(Type Type, IList Rows)> _tables = [];
     private readonly List<(string Sql, object[] Values)> _statements = [];
@@ -97,14 +100,21 @@ public sealed class RowInserts
             case var connection when db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true:
                 foreach (var table in tables)
                 {
-                    await table.RowByRowAsync(connection, transaction, ct);
+                    await table.RowByRowAsync(connection, transaction, prepared, ct);
                 }
 
                 foreach (var (text, values) in _statements)
                 {
-                    await using var command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    command.CommandText = Marked(text, values.Length, i => "@s" + i.ToString(CultureInfo.InvariantCulture));
+                    var marked = Marked(text, values.Length, i => "@s" + i.ToString(CultureInfo.InvariantCulture));
+                    await using var own = prepared is null ? connection.CreateCommand() : null;
+                    var command = own ?? prepared!.For(connection, transaction, marked, out _);
+                    if (own is not null)
+                    {
+                        own.Transaction = transaction;
+                        own.CommandText = marked;
+                    }
+
+                    command.Parameters.Clear();
                     for (var i = 0; i < values.Length; i++)
                     {
                         var parameter = command.CreateParameter();
@@ -122,12 +132,27 @@ public sealed class RowInserts
         }
     }
 
+    /// <summary>Compiled property getters (reflection's GetValue costs more than the database does per value on this path).</summary>
+    private static readonly ConcurrentDictionary<PropertyInfo, Func<object, object?>> Getters = new();
+
+    private static Func<object, object?> GetterOf(PropertyInfo property) => Getters.GetOrAdd(property, p =>
+    {
+        var row = Expression.Parameter(typeof(object), "row");
+        var read = Expression.Property(Expression.Convert(row, p.DeclaringType!), p);
+        return Expression.Lambda<Func<object, object?>>(Expression.Convert(read, typeof(object)), row).Compile();
+    });
+
     private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping)
     {
+        private readonly Func<object, object?> _get = GetterOf(Property.PropertyInfo!);
+
+        /// <summary>The value as the entity holds it.</summary>
+        public object? ModelValue(object row) => _get(row);
+
         /// <summary>The value as the database stores it (after the model's value converter).</summary>
         public object? ProviderValue(object row)
         {
-            var value = Property.PropertyInfo!.GetValue(row);
+            var value = _get(row);
             return value is not null && Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
         }
 
@@ -138,24 +163,39 @@ public sealed class RowInserts
 
     private sealed record Table(string Name, IReadOnlyList<Column> Columns, IList Rows)
     {
+        /// <summary>Each model's tables, read from the model once (the hot paths insert into the same few tables every batch).</summary>
+        private static readonly ConcurrentDictionary<(IModel Model, Type Type), (string Name, IReadOnlyList<Column> Columns, string RowSql, string UnnestSql)> Shapes = new();
+
         public static Table Of(DbContext db, ISqlGenerationHelper sql, Type type, IList rows)
         {
-            var entity = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not mapped.");
-            var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-            var columns = entity.GetProperties()
-                .Select(p => p.IsShadowProperty() || p.PropertyInfo is null
-                    ? throw new InvalidOperationException($"{type.Name}.{p.Name} cannot be read for a bulk insert.")
-                    : new Column(p, sql.DelimitIdentifier(p.GetColumnName(store)!), p.GetRelationalTypeMapping()))
-                .ToList();
-            return new Table(sql.DelimitIdentifier(store.Name, store.Schema), columns, rows);
+            var (name, columns, rowSql, unnestSql) = Shapes.GetOrAdd((db.Model, type), key =>
+            {
+                var entity = key.Model.FindEntityType(key.Type) ?? throw new InvalidOperationException($"{key.Type.Name} is not mapped.");
+                var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+                var mapped = entity.GetProperties()
+                    .Select(p => p.IsShadowProperty() || p.PropertyInfo is null
+                        ? throw new InvalidOperationException($"{key.Type.Name}.{p.Name} cannot be read for a bulk insert.")
+                        : new Column(p, sql.DelimitIdentifier(p.GetColumnName(store)!), p.GetRelationalTypeMapping()))
+                    .ToList();
+                var table = sql.DelimitIdentifier(store.Name, store.Schema);
+                var head = $"INSERT INTO {table} ({string.Join(", ", mapped.Select(c => c.Name))})";
+                return (table, mapped,
+                    head + " VALUES (" + string.Join(", ", mapped.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture))) + ")",
+                    head + " SELECT * FROM unnest(" + string.Join(", ", mapped.Select((_, i) => "$" + (i + 1).ToString(CultureInfo.InvariantCulture))) + ")");
+            });
+            return new Table(name, columns, rows) { RowSql = rowSql, UnnestSql = unnestSql };
         }
 
-        private string Head => $"INSERT INTO {Name} ({string.Join(", ", Columns.Select(c => c.Name))})";
+        /// <summary>The single-row INSERT (SQLite), parameters @p0, @p1, ...</summary>
+        private string RowSql { get; init; } = "";
+
+        /// <summary>The INSERT ... SELECT FROM unnest($1, $2, ...) of all rows (PostgreSQL).</summary>
+        private string UnnestSql { get; init; } = "";
 
         /// <summary>One statement for all rows: each column goes as one array parameter.</summary>
         public NpgsqlBatchCommand UnnestInsert()
         {
-            var command = new NpgsqlBatchCommand(Head + " SELECT * FROM unnest(" + string.Join(", ", Columns.Select((_, i) => "$" + (i + 1).ToString(CultureInfo.InvariantCulture))) + ")");
+            var command = new NpgsqlBatchCommand(UnnestSql);
             foreach (var column in Columns)
             {
                 var values = Array.CreateInstance(column.ProviderType, Rows.Count);
@@ -170,37 +210,54 @@ public sealed class RowInserts
             return command;
         }
 
-        /// <summary>One prepared single-row statement, run for each row.</summary>
-        public async Task RowByRowAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+        /// <summary>One prepared single-row statement, run for each row (kept prepared in <paramref name="prepared"/>, when given).</summary>
+        public async Task RowByRowAsync(DbConnection connection, DbTransaction transaction, PreparedCommands? prepared, CancellationToken ct)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = Head + " VALUES (" + string.Join(", ", Columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture))) + ")";
-            var parameters = new DbParameter[Columns.Count];
-            for (var r = 0; r < Rows.Count; r++)
+            var text = RowSql;
+            var own = prepared is null ? connection.CreateCommand() : null;
+            try
             {
-                for (var c = 0; c < Columns.Count; c++)
+                var isNew = true;
+                var command = own ?? prepared!.For(connection, transaction, text, out isNew);
+                if (own is not null)
                 {
-                    var column = Columns[c];
-                    // The mapping makes the parameter as EF would (converter, type); the first one is kept, later rows set its value.
-                    var p = column.Mapping.CreateParameter(command, "@p" + c.ToString(CultureInfo.InvariantCulture), column.Property.PropertyInfo!.GetValue(Rows[r]), column.Property.IsNullable);
-                    if (r == 0)
-                    {
-                        parameters[c] = p;
-                        command.Parameters.Add(p);
-                    }
-                    else
-                    {
-                        parameters[c].Value = p.Value;
-                    }
+                    own.CommandText = text;
+                    own.Transaction = transaction;
                 }
 
-                if (r == 0)
+                if (isNew)
                 {
+                    // The mapping makes each parameter as EF would (converter, store type); later rows only set the
+                    // value, converted the same way.
+                    for (var c = 0; c < Columns.Count; c++)
+                    {
+                        var column = Columns[c];
+                        command.Parameters.Add(column.Mapping.CreateParameter(command, "@p" + c.ToString(CultureInfo.InvariantCulture), column.ModelValue(Rows[0]!), column.Property.IsNullable));
+                    }
+
                     await command.PrepareAsync(ct);
                 }
 
-                await command.ExecuteNonQueryAsync(ct);
+                for (var r = 0; r < Rows.Count; r++)
+                {
+                    // A new command already holds the first row's values.
+                    if (r > 0 || !isNew)
+                    {
+                        for (var c = 0; c < Columns.Count; c++)
+                        {
+                            command.Parameters[c].Value = Columns[c].ProviderValue(Rows[r]!) ?? DBNull.Value;
+                        }
+                    }
+
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+            }
+            finally
+            {
+                if (own is not null)
+                {
+                    await own.DisposeAsync();
+                }
             }
         }
     }

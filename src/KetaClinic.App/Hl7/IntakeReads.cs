@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using KetaClinic.App.Data;
 using KetaClinic.App.Features.Sessions;
 using Microsoft.EntityFrameworkCore;
@@ -79,41 +80,50 @@ internal sealed class IntakeReads
         return ByModel.GetOrAdd(db.Model, _ => new IntakeReads(db));
     }
 
+    /// <summary>The command's text for PostgreSQL and for SQLite (the same for every batch, built once).</summary>
+    private string? _postgresText, _sqliteText;
+
     /// <summary>
     /// Runs the reads in the context's transaction, begun with <see cref="AuditTrail.BeginForHeadLockAsync"/>: the
-    /// command's first statement takes the head lock.
+    /// command's first statement takes the head lock. With <paramref name="prepared"/>, the command stays prepared on
+    /// the connection for the next batch.
     /// </summary>
     public async Task<IntakeSnapshot> ReadAsync(
-        DbContext db, IReadOnlyCollection<string> controlIds, IReadOnlyCollection<string> deviceKeys, IReadOnlyCollection<string> statuses, DateTimeOffset since, CancellationToken ct)
+        DbContext db, IReadOnlyCollection<string> controlIds, IReadOnlyCollection<string> deviceKeys, IReadOnlyCollection<string> statuses, DateTimeOffset since,
+        CancellationToken ct, PreparedCommands? prepared = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The intake reads under the audit head lock: begin a transaction first.");
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = transaction;
-        var text = new StringBuilder(1024);
-        text.Append(AuditTrail.HeadLockSql).Append(";\n");
-        text.Append(AuditTrail.HeadReadSql).Append(";\n");
+        var connection = db.Database.GetDbConnection();
+        var postgres = connection is NpgsqlConnection;
+        var text = postgres ? _postgresText ??= Text(postgres: true) : _sqliteText ??= Text(postgres: false);
+        await using var own = prepared is null ? connection.CreateCommand() : null;
+        var isNew = true;
+        var command = own ?? prepared!.For(connection, transaction, text, out isNew);
+        if (own is not null)
+        {
+            own.CommandText = text;
+            own.Transaction = transaction;
+        }
 
-        var controls = In(command, _answerControl.Name, _answerControl, "c", controlIds);
-        text.Append(CultureInfo.InvariantCulture,
-            $"SELECT {_answerApp.Name}, {_answerFacility.Name}, {_answerControl.Name}, {_answerAck.Name}, {_answerError.Name} FROM {_messages} WHERE {controls};\n");
-
-        var keys = In(command, _deviceKey.Name, _deviceKey, "k", deviceKeys);
-        command.Parameters.Add(_deviceActive.Parameter(command, "@active", true));
-        var registered = $"{_deviceActive.Name} = @active AND {keys}";
-        text.Append(CultureInfo.InvariantCulture, $"SELECT {_deviceKey.Name}, {_deviceChair.Name}, {_deviceDescription.Name} FROM {_devices} WHERE {registered};\n");
-
-        // The rule of ChairOccupancy.InProgress: a patient at the chair, checked in (or booked) within the visit window.
-        var states = In(command, "s." + _sessionStatus.Name, _sessionStatus, "s", statuses);
-        command.Parameters.Add(_sessionScheduled.Parameter(command, "@since", since));
-        text.Append(CultureInfo.InvariantCulture,
-            $"SELECT s.{_sessionId.Name}, s.{_sessionPatient.Name}, s.{_sessionChair.Name}, s.{_sessionStatus.Name}, s.{_sessionCheckedIn.Name}, s.{_sessionScheduled.Name}, p.{_patientMrn.Name}, ")
-            .Append(CultureInfo.InvariantCulture, $"(SELECT MAX(e.{_eventSequence.Name}) FROM {_events} e WHERE e.{_eventSession.Name} = s.{_sessionId.Name}) ")
-            .Append(CultureInfo.InvariantCulture, $"FROM {_sessions} s JOIN {_patients} p ON p.{_patientId.Name} = s.{_sessionPatient.Name} ")
-            .Append(CultureInfo.InvariantCulture, $"WHERE {states} AND COALESCE(s.{_sessionCheckedIn.Name}, s.{_sessionScheduled.Name}) >= @since ")
-            .Append(CultureInfo.InvariantCulture, $"AND s.{_sessionChair.Name} IN (SELECT {_deviceChair.Name} FROM {_devices} WHERE {registered})");
-        command.CommandText = text.ToString();
+        if (isNew)
+        {
+            command.Parameters.Add(List(command, "@c", controlIds));
+            command.Parameters.Add(List(command, "@k", deviceKeys));
+            command.Parameters.Add(List(command, "@s", statuses));
+            command.Parameters.Add(_deviceActive.Parameter(command, "@active", true));
+            command.Parameters.Add(_sessionScheduled.Parameter(command, "@since", since));
+        }
+        else
+        {
+            // A kept command keeps its parameters and takes this batch's values: a command prepared by Npgsql binds
+            // the parameter objects it was prepared with, so replacing them would send the old values.
+            command.Parameters[0].Value = ListValue(postgres, controlIds);
+            command.Parameters[1].Value = ListValue(postgres, deviceKeys);
+            command.Parameters[2].Value = ListValue(postgres, statuses);
+            command.Parameters[4].Value = _sessionScheduled.ProviderValue(since);
+        }
 
         await using var reader = await command.ExecuteReaderAsync(ct);
         // The head lock (an UPDATE) has no result set: the first one is the head.
@@ -156,31 +166,53 @@ internal sealed class IntakeReads
     }
 
     /// <summary>
-    /// "column is one of the values". PostgreSQL: one array parameter, so the statement's text is the same for every
-    /// batch and the connection's automatic preparation (see <see cref="DatabaseSettings"/>) skips parsing and planning
-    /// it again. SQLite: a parameter per value (a never-matching NULL when there is none).
+    /// The statements. A list of values goes as one parameter, so the text is the same for every batch: PostgreSQL
+    /// (whose connections prepare repeated statements, see <see cref="DatabaseSettings"/>) gets an array, SQLite a JSON
+    /// array read with json_each (its index on the column is still used).
     /// </summary>
-    private static string In(DbCommand command, string columnSql, Col column, string prefix, IReadOnlyCollection<string> values)
+    private string Text(bool postgres)
+    {
+        foreach (var column in new[] { _answerControl, _deviceKey, _sessionStatus })
+        {
+            if (column.Mapping.Converter is not null || column.Property.ClrType != typeof(string))
+            {
+                throw new InvalidOperationException($"{column.Name} is listed as plain text, but the model converts it.");
+            }
+        }
+
+        string In(string columnSql, string parameter) => postgres ? $"{columnSql} = ANY({parameter})" : $"{columnSql} IN (SELECT value FROM json_each({parameter}))";
+        var text = new StringBuilder(1024);
+        text.Append(AuditTrail.HeadLockSql).Append(";\n");
+        text.Append(AuditTrail.HeadReadSql).Append(";\n");
+        text.Append(CultureInfo.InvariantCulture,
+            $"SELECT {_answerApp.Name}, {_answerFacility.Name}, {_answerControl.Name}, {_answerAck.Name}, {_answerError.Name} FROM {_messages} WHERE {In(_answerControl.Name, "@c")};\n");
+        var registered = $"{_deviceActive.Name} = @active AND {In(_deviceKey.Name, "@k")}";
+        text.Append(CultureInfo.InvariantCulture, $"SELECT {_deviceKey.Name}, {_deviceChair.Name}, {_deviceDescription.Name} FROM {_devices} WHERE {registered};\n");
+
+        // The rule of ChairOccupancy.InProgress: a patient at the chair, checked in (or booked) within the visit window.
+        text.Append(CultureInfo.InvariantCulture,
+            $"SELECT s.{_sessionId.Name}, s.{_sessionPatient.Name}, s.{_sessionChair.Name}, s.{_sessionStatus.Name}, s.{_sessionCheckedIn.Name}, s.{_sessionScheduled.Name}, p.{_patientMrn.Name}, ")
+            .Append(CultureInfo.InvariantCulture, $"(SELECT MAX(e.{_eventSequence.Name}) FROM {_events} e WHERE e.{_eventSession.Name} = s.{_sessionId.Name}) ")
+            .Append(CultureInfo.InvariantCulture, $"FROM {_sessions} s JOIN {_patients} p ON p.{_patientId.Name} = s.{_sessionPatient.Name} ")
+            .Append(CultureInfo.InvariantCulture, $"WHERE {In("s." + _sessionStatus.Name, "@s")} AND COALESCE(s.{_sessionCheckedIn.Name}, s.{_sessionScheduled.Name}) >= @since ")
+            .Append(CultureInfo.InvariantCulture, $"AND s.{_sessionChair.Name} IN (SELECT {_deviceChair.Name} FROM {_devices} WHERE {registered})");
+        return text.ToString();
+    }
+
+    /// <summary>A list of text values as one parameter: an array for PostgreSQL, a JSON array for SQLite.</summary>
+    private static DbParameter List(DbCommand command, string name, IReadOnlyCollection<string> values)
     {
         if (command is NpgsqlCommand)
         {
-            command.Parameters.Add(new NpgsqlParameter<string[]>("@" + prefix, [.. values]));
-            return $"{columnSql} = ANY(@{prefix})";
+            return new NpgsqlParameter<string[]>(name, [.. values]);
         }
-        if (values.Count == 0)
-        {
-            return $"{columnSql} IN (NULL)";
-        }
-        var names = new StringBuilder();
-        var i = 0;
-        foreach (var value in values)
-        {
-            var name = "@" + prefix + i.ToString(CultureInfo.InvariantCulture);
-            command.Parameters.Add(column.Parameter(command, name, value));
-            names.Append(i++ == 0 ? "" : ", ").Append(name);
-        }
-        return $"{columnSql} IN ({names})";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = ListValue(postgres: false, values);
+        return parameter;
     }
+
+    private static object ListValue(bool postgres, IReadOnlyCollection<string> values) => postgres ? values.ToArray() : JsonSerializer.Serialize(values);
 
     /// <summary>A mapped column: its delimited name and how its values go to and come from the database.</summary>
     private sealed record Col(string Name, IProperty Property, RelationalTypeMapping Mapping)
@@ -201,6 +233,10 @@ internal sealed class IntakeReads
 
         /// <summary>A parameter made as EF makes it for this column (value converter, database type).</summary>
         public DbParameter Parameter(DbCommand command, string name, object? value) => Mapping.CreateParameter(command, name, value, Property.IsNullable);
+
+        /// <summary>A value as the database takes it (through the value converter, if any), for a parameter made before.</summary>
+        public object ProviderValue(object? value) =>
+            (value is not null && Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
 
         /// <summary>The column's value as the model's type (through the value converter, if any).</summary>
         public T? Read<T>(DbDataReader reader, int ordinal)

@@ -56,6 +56,11 @@ public sealed class VitalsIntake(
     /// </summary>
     private readonly Dictionary<Guid, RebuiltSession> _rebuilt = [];
 
+    private ClinicDbContext? _writerDb;
+
+    /// <summary>The writer's statements, kept prepared on its connection (they go with it).</summary>
+    private readonly PreparedCommands _writerCommands = new();
+
     /// <summary>How long a rebuilt session is reused before it is rebuilt from storage anyway (plan or protocol edits).</summary>
     private static readonly TimeSpan RebuiltLifetime = TimeSpan.FromMinutes(5);
 
@@ -171,19 +176,60 @@ public sealed class VitalsIntake(
     /// <summary>Files a batch in one transaction; the ACKs are released by the caller only after the commit.</summary>
     private async Task<List<(Pending Pending, string Ack)>> FileAsync(List<Pending> batch, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var db = await WriterContextAsync(ct);
+        try
+        {
+            var filed = await FileWithinAsync(db, batch, ct);
+            db.ChangeTracker.Clear();
+            return filed;
+        }
+        catch
+        {
+            // The connection may be broken or mid-transaction: the next batch starts on a new one.
+            _writerDb = null;
+            _writerCommands.Dispose();
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The writer's own context, kept with its connection open from batch to batch (opening a context and a connection
+    /// for every batch cost about as much as reading the batch's monitors and sessions). Only the writer uses it.
+    /// </summary>
+    private async Task<ClinicDbContext> WriterContextAsync(CancellationToken ct)
+    {
+        if (_writerDb is { } kept)
+        {
+            return kept;
+        }
+        var db = await dbFactory.CreateDbContextAsync(ct);
+        try
+        {
+            // Nothing read here is changed, and everything added is new: change detection would only cost time.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await db.Database.OpenConnectionAsync(ct);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+        return _writerDb = db;
+    }
+
+    private async Task<List<(Pending Pending, string Ack)>> FileWithinAsync(ClinicDbContext db, List<Pending> batch, CancellationToken ct)
+    {
         // The reads below take the head lock as their first statement: one round trip for the lock and every read.
         await using var tx = await AuditTrail.BeginForHeadLockAsync(db, ct);
 
-        // Nothing read here is changed, and everything added is new: change detection would only cost time.
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
         // The resend lookup goes by control id (the resend index's leading column); sender and facility are compared
         // here: asking for all three columns at once makes PostgreSQL probe every combination of the batch's values.
         var controlIds = batch.Select(p => Truncate(p.Message.Header.ControlId, 199)).ToHashSet();
         var keysOf = batch.Select(p => DeviceKeys(p.Mapped.Accepted.Select(o => o.Device).FirstOrDefault() ?? DeviceFrom(p.Message))).ToList();
         var allKeys = keysOf.SelectMany(k => k).ToHashSet();
         var earliest = ChairOccupancy.InProgressSince(batch.Min(p => p.ReceivedAt), sessions);
-        var read = await IntakeReads.For(db).ReadAsync(db, controlIds, allKeys, SessionsAtChair, earliest, ct);
+        var read = await IntakeReads.For(db).ReadAsync(db, controlIds, allKeys, SessionsAtChair, earliest, ct, _writerCommands);
         var senders = batch.Select(p => Truncate(Designator(p.Message.Header.SendingApplication), 227)).ToHashSet();
         var facilities = batch.Select(p => Truncate(Designator(p.Message.Header.SendingFacility), 227)).ToHashSet();
         var answered = read.Answered
@@ -321,7 +367,7 @@ public sealed class VitalsIntake(
                 }
             }
             // Bulk inserts in one go: change tracking would cost more than the database does on this path.
-            var inserts = new RowInserts().Add(logs).Add(vitalRows).Add(events);
+            var inserts = new RowInserts(_writerCommands).Add(logs).Add(vitalRows).Add(events);
             await audit.AddManyAsync(db, records, inserts, read.Head, ct);
             await inserts.ExecuteAsync(db, ct);
             if (db.ChangeTracker.HasChanges())
@@ -425,6 +471,11 @@ public sealed class VitalsIntake(
         {
             await writer;
         }
+        _writerCommands.Dispose();
+        if (_writerDb is { } db)
+        {
+            await db.DisposeAsync();
+        }
         _stopping.Dispose();
     }
 
@@ -436,7 +487,11 @@ public sealed class VitalsIntake(
         }
         _queue.Writer.TryComplete();
         _stopping.Cancel();
-        _writer?.Wait(TimeSpan.FromSeconds(30));
+        if (_writer is null || _writer.Wait(TimeSpan.FromSeconds(30)))
+        {
+            _writerCommands.Dispose();
+            _writerDb?.Dispose();
+        }
         _stopping.Dispose();
     }
 
