@@ -1,0 +1,90 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using KetaClinic.App.Data;
+using KetaClinic.App.Tests.Infrastructure;
+using KetaClinic.Cli.Monitors;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KetaClinic.App.Tests;
+
+/// <summary>
+/// PostgreSQL: the intake's reads are planned for their values (the connection's plan_cache_mode), while its inserts,
+/// whose foreign-key checks run a saved plan for every row, use PostgreSQL's own plan caching, for that transaction only.
+/// </summary>
+public sealed class Hl7IntakePlanCachingTests
+{
+    /// <summary>Notes plan_cache_mode inside the intake's transaction, just before its commit, and on its connection just after.</summary>
+    private sealed class PlanCacheProbe(string deviceKey) : DbTransactionInterceptor
+    {
+        public string? BeforeCommit { get; private set; }
+
+        public string? AfterCommit { get; private set; }
+
+        private bool _filing;
+
+        private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, string? key, CancellationToken ct)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            if (key is not null)
+            {
+                var p = command.CreateParameter();
+                p.ParameterName = "@key";
+                p.Value = key;
+                command.Parameters.Add(p);
+            }
+            return await command.ExecuteScalarAsync(ct);
+        }
+
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            var connection = transaction.Connection!;
+            var count = await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM hl7_inbound_messages WHERE device_key = @key", deviceKey, cancellationToken);
+            _filing = BeforeCommit is null && Convert.ToInt64(count, CultureInfo.InvariantCulture) > 0;
+            if (_filing)
+            {
+                BeforeCommit = (string?)await ScalarAsync(connection, transaction, "SHOW plan_cache_mode", null, cancellationToken);
+            }
+            return result;
+        }
+
+        public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            if (_filing && AfterCommit is null)
+            {
+                _filing = false;
+                AfterCommit = (string?)await ScalarAsync(eventData.Context!.Database.GetDbConnection(), null, "SHOW plan_cache_mode", null, cancellationToken);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_intake_inserts_with_cached_plans_and_its_connection_keeps_planning_reads_for_their_values()
+    {
+        await using var database = await TestDatabase.CreateAsync(Provider.PostgreSql);
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var settings = new Dictionary<string, string> { ["Hl7:Port"] = port.ToString(CultureInfo.InvariantCulture) };
+        var prefix = "PLAN" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant() + "-";
+        var watch = new PlanCacheProbe("equipment:" + prefix + "1");
+        await using var app = new ClinicAppFactory(database, demoPatients: 2, settings, services => services.ConfigureDbContext<ClinicDbContext>(o => o.AddInterceptors(watch)));
+        _ = app.Server;
+        var sessionId = await MonitoredChairs.AddAsync(app, prefix + "1");
+
+        var monitor = new MonitorSimulator(new SimulationOptions("127.0.0.1", port, 1, 0, null, 2, prefix, AckTimeout: TimeSpan.FromSeconds(10)), TimeProvider.System);
+        var summary = await monitor.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, summary.Aa);
+        Assert.Equal("auto", watch.BeforeCommit);
+        Assert.Equal("force_custom_plan", watch.AfterCommit);
+        await using var db = app.NewDbContext();
+        Assert.Equal(10, await db.VitalSigns.CountAsync(v => v.SessionId == sessionId));
+    }
+}
