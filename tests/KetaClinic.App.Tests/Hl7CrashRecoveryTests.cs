@@ -1,7 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using KetaClinic.App.Data;
 using KetaClinic.App.Tests.Infrastructure;
 using KetaClinic.Cli.Monitors;
@@ -25,15 +22,7 @@ public abstract class Hl7CrashRecoveryTests(Provider provider)
         public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
         {
             // The intake inserts in bulk (nothing tracked): ask the transaction itself whether it files this device's message.
-            await using var probe = transaction.Connection!.CreateCommand();
-            probe.Transaction = transaction;
-            probe.CommandText = "SELECT COUNT(*) FROM hl7_inbound_messages WHERE device_key = @key AND ack_code = 'AA'";
-            var key = probe.CreateParameter();
-            key.ParameterName = "@key";
-            key.Value = deviceKey;
-            probe.Parameters.Add(key);
-            var filing = Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
-            if (filing && Reached.TrySetResult())
+            if (await MonitoredChairs.FilesMessageFromAsync(transaction, deviceKey, cancellationToken) && Reached.TrySetResult())
             {
                 // The app is "killed" here: it stops while this commit waits, so the transaction is rolled back.
                 await Task.Delay(TimeSpan.FromMinutes(2), cancellationToken);
@@ -50,14 +39,7 @@ public abstract class Hl7CrashRecoveryTests(Provider provider)
         public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
         {
             var connection = transaction.Connection!;
-            await using var probe = connection.CreateCommand();
-            probe.Transaction = transaction;
-            probe.CommandText = "SELECT COUNT(*) FROM hl7_inbound_messages WHERE device_key = @key AND ack_code = 'AA'";
-            var key = probe.CreateParameter();
-            key.ParameterName = "@key";
-            key.Value = deviceKey;
-            probe.Parameters.Add(key);
-            if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0 && Interlocked.Exchange(ref Broken, 1) == 0)
+            if (await MonitoredChairs.FilesMessageFromAsync(transaction, deviceKey, cancellationToken) && Interlocked.Exchange(ref Broken, 1) == 0)
             {
                 if (connection is Npgsql.NpgsqlConnection)
                 {
@@ -75,22 +57,13 @@ public abstract class Hl7CrashRecoveryTests(Provider provider)
         }
     }
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
     [Fact]
     public async Task A_message_whose_commit_was_cut_off_by_a_crash_is_resent_acknowledged_AA_and_stored_once()
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var port = FreePort();
-        var settings = new Dictionary<string, string> { ["Hl7:Port"] = port.ToString(CultureInfo.InvariantCulture), ["Hl7:IdleTimeoutSeconds"] = "60" };
-        var prefix = "CRASH" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant() + "-";
+        var port = MonitoredChairs.FreePort();
+        var settings = MonitoredChairs.Hl7Settings(port);
+        var prefix = MonitoredChairs.DevicePrefix("CRASH");
         var equipment = prefix + "1";
         var gate = new CommitGate("equipment:" + equipment);
         var first = new ClinicAppFactory(database, demoPatients: 2, settings, services => services.ConfigureDbContext<ClinicDbContext>(o => o.AddInterceptors(gate)));
@@ -130,9 +103,9 @@ public abstract class Hl7CrashRecoveryTests(Provider provider)
     public async Task After_the_writer_loses_its_connection_the_resent_message_and_the_next_ones_are_stored_on_a_new_one()
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var port = FreePort();
-        var settings = new Dictionary<string, string> { ["Hl7:Port"] = port.ToString(CultureInfo.InvariantCulture), ["Hl7:IdleTimeoutSeconds"] = "60" };
-        var prefix = "BREAK" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant() + "-";
+        var port = MonitoredChairs.FreePort();
+        var settings = MonitoredChairs.Hl7Settings(port);
+        var prefix = MonitoredChairs.DevicePrefix("BREAK");
         var equipment = prefix + "1";
         var breaker = new ConnectionBreaker("equipment:" + equipment);
         await using var app = new ClinicAppFactory(database, demoPatients: 2, settings, services => services.ConfigureDbContext<ClinicDbContext>(o => o.AddInterceptors(breaker)));

@@ -1,7 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using KetaClinic.App.Data;
 using KetaClinic.App.Tests.Infrastructure;
 using KetaClinic.Cli.Monitors;
@@ -26,29 +23,20 @@ public sealed class Hl7IntakePlanCachingTests
 
         private bool _filing;
 
-        private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, string? key, CancellationToken ct)
+        private static async Task<string?> ShowAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = sql;
-            if (key is not null)
-            {
-                var p = command.CreateParameter();
-                p.ParameterName = "@key";
-                p.Value = key;
-                command.Parameters.Add(p);
-            }
-            return await command.ExecuteScalarAsync(ct);
+            command.CommandText = "SHOW plan_cache_mode";
+            return (string?)await command.ExecuteScalarAsync(ct);
         }
 
         public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
         {
-            var connection = transaction.Connection!;
-            var count = await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM hl7_inbound_messages WHERE device_key = @key", deviceKey, cancellationToken);
-            _filing = BeforeCommit is null && Convert.ToInt64(count, CultureInfo.InvariantCulture) > 0;
+            _filing = BeforeCommit is null && await MonitoredChairs.FilesMessageFromAsync(transaction, deviceKey, cancellationToken);
             if (_filing)
             {
-                BeforeCommit = (string?)await ScalarAsync(connection, transaction, "SHOW plan_cache_mode", null, cancellationToken);
+                BeforeCommit = await ShowAsync(transaction.Connection!, transaction, cancellationToken);
             }
             return result;
         }
@@ -58,7 +46,7 @@ public sealed class Hl7IntakePlanCachingTests
             if (_filing && AfterCommit is null)
             {
                 _filing = false;
-                AfterCommit = (string?)await ScalarAsync(eventData.Context!.Database.GetDbConnection(), null, "SHOW plan_cache_mode", null, cancellationToken);
+                AfterCommit = await ShowAsync(eventData.Context!.Database.GetDbConnection(), null, cancellationToken);
             }
         }
     }
@@ -67,12 +55,9 @@ public sealed class Hl7IntakePlanCachingTests
     public async Task The_intake_inserts_with_cached_plans_and_its_connection_keeps_planning_reads_for_their_values()
     {
         await using var database = await TestDatabase.CreateAsync(Provider.PostgreSql);
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var settings = new Dictionary<string, string> { ["Hl7:Port"] = port.ToString(CultureInfo.InvariantCulture) };
-        var prefix = "PLAN" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant() + "-";
+        var port = MonitoredChairs.FreePort();
+        var settings = MonitoredChairs.Hl7Settings(port);
+        var prefix = MonitoredChairs.DevicePrefix("PLAN");
         var watch = new PlanCacheProbe("equipment:" + prefix + "1");
         await using var app = new ClinicAppFactory(database, demoPatients: 2, settings, services => services.ConfigureDbContext<ClinicDbContext>(o => o.AddInterceptors(watch)));
         _ = app.Server;

@@ -45,6 +45,35 @@ public sealed class PreparedCommands : IDisposable
         return command;
     }
 
+    /// <summary>
+    /// The command for <paramref name="sql"/>: the one kept in <paramref name="cache"/>, or, without a cache, a command
+    /// of its own that goes with the lease.
+    /// </summary>
+    public static Lease Use(PreparedCommands? cache, DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (cache is not null)
+        {
+            var kept = cache.For(connection, transaction, sql, out var isNew);
+            return new Lease(kept, isNew, owned: false);
+        }
+
+        var own = connection.CreateCommand();
+        own.CommandText = sql;
+        own.Transaction = transaction;
+        return new Lease(own, isNew: true, owned: true);
+    }
+
+    /// <summary>A command in use: <see cref="IsNew"/> says it has no parameters yet; disposing lets go of a command of its own.</summary>
+    public sealed class Lease(DbCommand command, bool isNew, bool owned) : IAsyncDisposable
+    {
+        public DbCommand Command { get; } = command;
+
+        public bool IsNew { get; } = isNew;
+
+        public ValueTask DisposeAsync() => owned ? Command.DisposeAsync() : ValueTask.CompletedTask;
+    }
+
     private void Clear()
     {
         foreach (var command in _commands.Values)

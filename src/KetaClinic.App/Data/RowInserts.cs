@@ -106,14 +106,8 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
                 foreach (var (text, values) in _statements)
                 {
                     var marked = Marked(text, values.Length, i => "@s" + i.ToString(CultureInfo.InvariantCulture));
-                    await using var own = prepared is null ? connection.CreateCommand() : null;
-                    var command = own ?? prepared!.For(connection, transaction, marked, out _);
-                    if (own is not null)
-                    {
-                        own.Transaction = transaction;
-                        own.CommandText = marked;
-                    }
-
+                    await using var lease = PreparedCommands.Use(prepared, connection, transaction, marked);
+                    var command = lease.Command;
                     command.Parameters.Clear();
                     for (var i = 0; i < values.Length; i++)
                     {
@@ -213,51 +207,33 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
         /// <summary>One prepared single-row statement, run for each row (kept prepared in <paramref name="prepared"/>, when given).</summary>
         public async Task RowByRowAsync(DbConnection connection, DbTransaction transaction, PreparedCommands? prepared, CancellationToken ct)
         {
-            var text = RowSql;
-            var own = prepared is null ? connection.CreateCommand() : null;
-            try
+            await using var lease = PreparedCommands.Use(prepared, connection, transaction, RowSql);
+            var command = lease.Command;
+            if (lease.IsNew)
             {
-                var isNew = true;
-                var command = own ?? prepared!.For(connection, transaction, text, out isNew);
-                if (own is not null)
+                // The mapping makes each parameter as EF would (converter, store type); later rows only set the
+                // value, converted the same way.
+                for (var c = 0; c < Columns.Count; c++)
                 {
-                    own.CommandText = text;
-                    own.Transaction = transaction;
+                    var column = Columns[c];
+                    command.Parameters.Add(column.Mapping.CreateParameter(command, "@p" + c.ToString(CultureInfo.InvariantCulture), column.ModelValue(Rows[0]!), column.Property.IsNullable));
                 }
 
-                if (isNew)
+                await command.PrepareAsync(ct);
+            }
+
+            for (var r = 0; r < Rows.Count; r++)
+            {
+                // A new command already holds the first row's values.
+                if (r > 0 || !lease.IsNew)
                 {
-                    // The mapping makes each parameter as EF would (converter, store type); later rows only set the
-                    // value, converted the same way.
                     for (var c = 0; c < Columns.Count; c++)
                     {
-                        var column = Columns[c];
-                        command.Parameters.Add(column.Mapping.CreateParameter(command, "@p" + c.ToString(CultureInfo.InvariantCulture), column.ModelValue(Rows[0]!), column.Property.IsNullable));
+                        command.Parameters[c].Value = Columns[c].ProviderValue(Rows[r]!) ?? DBNull.Value;
                     }
-
-                    await command.PrepareAsync(ct);
                 }
 
-                for (var r = 0; r < Rows.Count; r++)
-                {
-                    // A new command already holds the first row's values.
-                    if (r > 0 || !isNew)
-                    {
-                        for (var c = 0; c < Columns.Count; c++)
-                        {
-                            command.Parameters[c].Value = Columns[c].ProviderValue(Rows[r]!) ?? DBNull.Value;
-                        }
-                    }
-
-                    await command.ExecuteNonQueryAsync(ct);
-                }
-            }
-            finally
-            {
-                if (own is not null)
-                {
-                    await own.DisposeAsync();
-                }
+                await command.ExecuteNonQueryAsync(ct);
             }
         }
     }

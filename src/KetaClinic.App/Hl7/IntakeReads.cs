@@ -98,16 +98,9 @@ internal sealed class IntakeReads
         var connection = db.Database.GetDbConnection();
         var postgres = connection is NpgsqlConnection;
         var text = postgres ? _postgresText ??= Text(postgres: true) : _sqliteText ??= Text(postgres: false);
-        await using var own = prepared is null ? connection.CreateCommand() : null;
-        var isNew = true;
-        var command = own ?? prepared!.For(connection, transaction, text, out isNew);
-        if (own is not null)
-        {
-            own.CommandText = text;
-            own.Transaction = transaction;
-        }
-
-        if (isNew)
+        await using var lease = PreparedCommands.Use(prepared, connection, transaction, text);
+        var command = lease.Command;
+        if (lease.IsNew)
         {
             command.Parameters.Add(List(command, "@c", controlIds));
             command.Parameters.Add(List(command, "@k", deviceKeys));

@@ -1,3 +1,7 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using KetaClinic.App.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,6 +10,36 @@ namespace KetaClinic.App.Tests.Infrastructure;
 /// <summary>Chairs with a registered monitor and a checked-in session, for tests that feed monitor messages.</summary>
 internal static class MonitoredChairs
 {
+    /// <summary>A free local port for an app's HL7 listener.</summary>
+    public static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    /// <summary>Settings for an app whose HL7 listener is on <paramref name="port"/>, keeping idle monitors a minute.</summary>
+    public static Dictionary<string, string> Hl7Settings(int port) =>
+        new() { ["Hl7:Port"] = port.ToString(CultureInfo.InvariantCulture), ["Hl7:IdleTimeoutSeconds"] = "60" };
+
+    /// <summary>A device prefix of the simulator's monitors, unique to one test.</summary>
+    public static string DevicePrefix(string tag) => tag + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant() + "-";
+
+    /// <summary>Whether <paramref name="transaction"/> files an AA message from <paramref name="deviceKey"/> (asked in the transaction itself).</summary>
+    public static async Task<bool> FilesMessageFromAsync(DbTransaction transaction, string deviceKey, CancellationToken ct)
+    {
+        await using var probe = transaction.Connection!.CreateCommand();
+        probe.Transaction = transaction;
+        probe.CommandText = "SELECT COUNT(*) FROM hl7_inbound_messages WHERE device_key = @key AND ack_code = 'AA'";
+        var key = probe.CreateParameter();
+        key.ParameterName = "@key";
+        key.Value = deviceKey;
+        probe.Parameters.Add(key);
+        return Convert.ToInt64(await probe.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0;
+    }
+
     /// <summary>A new chair whose monitor is <c>equipment:{equipment}</c>, with a patient checked in at it (status and check-in event).</summary>
     public static async Task<Guid> AddAsync(ClinicAppFactory app, string equipment)
     {
