@@ -4,7 +4,6 @@ using KetaClinic.App.Tests.Infrastructure;
 using KetaClinic.Cli.Monitors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KetaClinic.App.Tests;
 
@@ -66,7 +65,7 @@ public abstract class Hl7CrashRecoveryTests(Provider provider)
         var prefix = MonitoredChairs.DevicePrefix("CRASH");
         var equipment = prefix + "1";
         var gate = new CommitGate("equipment:" + equipment);
-        var first = new ClinicAppFactory(database, demoPatients: 2, settings, services => services.ConfigureDbContext<ClinicDbContext>(o => o.AddInterceptors(gate)));
+        var first = MonitoredChairs.AppWith(database, port, gate);
         Guid sessionId;
         try
         {
@@ -104,11 +103,10 @@ public abstract class Hl7CrashRecoveryTests(Provider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var port = MonitoredChairs.FreePort();
-        var settings = MonitoredChairs.Hl7Settings(port);
         var prefix = MonitoredChairs.DevicePrefix("BREAK");
         var equipment = prefix + "1";
         var breaker = new ConnectionBreaker("equipment:" + equipment);
-        await using var app = new ClinicAppFactory(database, demoPatients: 2, settings, services => services.ConfigureDbContext<ClinicDbContext>(o => o.AddInterceptors(breaker)));
+        await using var app = MonitoredChairs.AppWith(database, port, breaker);
         _ = app.Server;
         var sessionId = await MonitoredChairs.AddAsync(app, equipment);
 

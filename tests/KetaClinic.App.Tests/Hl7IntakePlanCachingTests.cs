@@ -1,10 +1,8 @@
 using System.Data.Common;
-using KetaClinic.App.Data;
 using KetaClinic.App.Tests.Infrastructure;
 using KetaClinic.Cli.Monitors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KetaClinic.App.Tests;
 
@@ -56,10 +54,9 @@ public sealed class Hl7IntakePlanCachingTests
     {
         await using var database = await TestDatabase.CreateAsync(Provider.PostgreSql);
         var port = MonitoredChairs.FreePort();
-        var settings = MonitoredChairs.Hl7Settings(port);
         var prefix = MonitoredChairs.DevicePrefix("PLAN");
         var watch = new PlanCacheProbe("equipment:" + prefix + "1");
-        await using var app = new ClinicAppFactory(database, demoPatients: 2, settings, services => services.ConfigureDbContext<ClinicDbContext>(o => o.AddInterceptors(watch)));
+        await using var app = MonitoredChairs.AppWith(database, port, watch);
         _ = app.Server;
         var sessionId = await MonitoredChairs.AddAsync(app, prefix + "1");
 

@@ -10,13 +10,26 @@ namespace KetaClinic.App.Tests;
 /// </summary>
 public sealed class RowInsertsTests
 {
-    /// <summary>A migrated database with one demo patient (the rows below need a patient to point at).</summary>
-    private static async Task<(TestDatabase Database, ClinicAppFactory App, Guid PatientId)> MigratedAsync(Provider provider)
+    /// <summary>A migrated database with one demo patient (the rows below need a patient to point at), gone when disposed.</summary>
+    private sealed class Migrated(TestDatabase database, ClinicAppFactory app, Guid patientId) : IAsyncDisposable
     {
-        var database = await TestDatabase.CreateAsync(provider);
-        var app = new ClinicAppFactory(database, demoPatients: 1);
-        await using var db = app.NewDbContext();
-        return (database, app, await db.Patients.Select(p => p.Id).FirstAsync());
+        public ClinicAppFactory App { get; } = app;
+
+        public Guid PatientId { get; } = patientId;
+
+        public static async Task<Migrated> CreateAsync(Provider provider)
+        {
+            var database = await TestDatabase.CreateAsync(provider);
+            var app = new ClinicAppFactory(database, demoPatients: 1);
+            await using var db = app.NewDbContext();
+            return new Migrated(database, app, await db.Patients.Select(p => p.Id).FirstAsync());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await App.DisposeAsync();
+            await database.DisposeAsync();
+        }
     }
 
     private static DateTimeOffset Micro(DateTimeOffset t) => AuditTrail.TruncateToMicroseconds(t);
@@ -26,9 +39,8 @@ public sealed class RowInsertsTests
     [InlineData(Provider.PostgreSql)]
     public async Task Rows_inserted_in_bulk_read_back_as_EF_saved_them(Provider provider)
     {
-        var (database, app, patientId) = await MigratedAsync(provider);
-        await using var _ = database;
-        await using var __ = app;
+        await using var migrated = await Migrated.CreateAsync(provider);
+        var (app, patientId) = (migrated.App, migrated.PatientId);
         var at = Micro(new DateTimeOffset(2026, 11, 24, 9, 30, 15, 123, TimeSpan.Zero).AddTicks(4560));
         var message = new Hl7InboundMessage
         {
@@ -68,9 +80,8 @@ public sealed class RowInsertsTests
     [InlineData(Provider.PostgreSql)]
     public async Task Statements_kept_prepared_from_batch_to_batch_write_each_batch_values_as_EF_would(Provider provider)
     {
-        var (database, app, patientId) = await MigratedAsync(provider);
-        await using var _ = database;
-        await using var __ = app;
+        await using var migrated = await Migrated.CreateAsync(provider);
+        var (app, patientId) = (migrated.App, migrated.PatientId);
         var at = Micro(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero).AddTicks(1230));
         VitalSignRecord Vital(int i, bool withLinks) => new()
         {
@@ -129,9 +140,8 @@ public sealed class RowInsertsTests
     [InlineData(Provider.PostgreSql)]
     public async Task Bulk_inserts_belong_to_the_transaction_and_go_with_a_rollback(Provider provider)
     {
-        var (database, app, patientId) = await MigratedAsync(provider);
-        await using var _ = database;
-        await using var __ = app;
+        await using var migrated = await Migrated.CreateAsync(provider);
+        var (app, patientId) = (migrated.App, migrated.PatientId);
         var at = Micro(DateTimeOffset.UnixEpoch.AddYears(56));
         await using (var db = app.NewDbContext())
         {
@@ -154,9 +164,8 @@ public sealed class RowInsertsTests
     [InlineData(Provider.PostgreSql)]
     public async Task A_statement_after_the_inserts_gets_its_values_as_parameters_and_goes_with_a_rollback(Provider provider)
     {
-        var (database, app, _) = await MigratedAsync(provider);
-        await using var _ = database;
-        await using var __ = app;
+        await using var migrated = await Migrated.CreateAsync(provider);
+        var app = migrated.App;
         long before;
         await using (var db = app.NewDbContext())
         {

@@ -81,8 +81,9 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     /// still planned for each execution's values (plan_cache_mode=force_custom_plan): a generic plan made while a table
     /// was small (a seq scan of the HL7 message log on a new clinic) would be kept as the table grows, and in the bench
     /// it collapsed the intake to a third of its rate. (The intake's inserts go back to plan caching for their own
-    /// transaction, see IntakeReads: their per-row foreign-key checks are saved plans.) A connection string that sets "Max Auto Prepare" itself (0 turns
-    /// it off) is left as it is; its own minimum usages, or a plan_cache_mode it sets in Options, is kept.
+    /// transaction, see IntakeReads: their per-row foreign-key checks are saved plans.) A connection string that sets
+    /// "Max Auto Prepare" itself (0 turns it off) is left as it is; its own minimum usages, or a plan_cache_mode it sets
+    /// in Options, is kept.
     /// </summary>
     public static string WithAutoPrepare(string connectionString)
     {

@@ -71,7 +71,7 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Rows are inserted inside the caller's transaction: begin one first.");
         var sql = db.GetService<ISqlGenerationHelper>();
-        var tables = _tables.Select(t => Table.Of(db, sql, t.Type, t.Rows)).ToList();
+        var tables = _tables.Select(t => new Table(Shape.Of(db, sql, t.Type), t.Rows)).ToList();
         switch (db.Database.GetDbConnection())
         {
             case NpgsqlConnection npgsql:
@@ -108,13 +108,17 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
                     var marked = Marked(text, values.Length, i => "@s" + i.ToString(CultureInfo.InvariantCulture));
                     await using var lease = PreparedCommands.Use(prepared, connection, transaction, marked);
                     var command = lease.Command;
-                    command.Parameters.Clear();
                     for (var i = 0; i < values.Length; i++)
                     {
-                        var parameter = command.CreateParameter();
-                        parameter.ParameterName = "@s" + i.ToString(CultureInfo.InvariantCulture);
-                        parameter.Value = values[i];
-                        command.Parameters.Add(parameter);
+                        // A kept command keeps its parameters and takes these values (as IntakeReads does).
+                        if (lease.IsNew)
+                        {
+                            var parameter = command.CreateParameter();
+                            parameter.ParameterName = "@s" + i.ToString(CultureInfo.InvariantCulture);
+                            command.Parameters.Add(parameter);
+                        }
+
+                        command.Parameters[i].Value = values[i];
                     }
 
                     await command.ExecuteNonQueryAsync(ct);
@@ -155,41 +159,38 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
         private Type Nullable(Type t) => Property.IsNullable && t.IsValueType && System.Nullable.GetUnderlyingType(t) is null ? typeof(Nullable<>).MakeGenericType(t) : t;
     }
 
-    private sealed record Table(string Name, IReadOnlyList<Column> Columns, IList Rows)
+    /// <summary>A table's columns and its two INSERT statements, read from the model once per model and entity type.</summary>
+    /// <param name="RowSql">The single-row INSERT (SQLite), parameters @p0, @p1, ...</param>
+    /// <param name="UnnestSql">The INSERT ... SELECT FROM unnest($1, $2, ...) of all rows (PostgreSQL).</param>
+    private sealed record Shape(IReadOnlyList<Column> Columns, string RowSql, string UnnestSql)
     {
-        /// <summary>Each model's tables, read from the model once (the hot paths insert into the same few tables every batch).</summary>
-        private static readonly ConcurrentDictionary<(IModel Model, Type Type), (string Name, IReadOnlyList<Column> Columns, string RowSql, string UnnestSql)> Shapes = new();
+        /// <summary>The hot paths insert into the same few tables every batch.</summary>
+        private static readonly ConcurrentDictionary<(IModel Model, Type Type), Shape> Shapes = new();
 
-        public static Table Of(DbContext db, ISqlGenerationHelper sql, Type type, IList rows)
+        public static Shape Of(DbContext db, ISqlGenerationHelper sql, Type type) => Shapes.GetOrAdd((db.Model, type), key =>
         {
-            var (name, columns, rowSql, unnestSql) = Shapes.GetOrAdd((db.Model, type), key =>
-            {
-                var entity = key.Model.FindEntityType(key.Type) ?? throw new InvalidOperationException($"{key.Type.Name} is not mapped.");
-                var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-                var mapped = entity.GetProperties()
-                    .Select(p => p.IsShadowProperty() || p.PropertyInfo is null
-                        ? throw new InvalidOperationException($"{key.Type.Name}.{p.Name} cannot be read for a bulk insert.")
-                        : new Column(p, sql.DelimitIdentifier(p.GetColumnName(store)!), p.GetRelationalTypeMapping()))
-                    .ToList();
-                var table = sql.DelimitIdentifier(store.Name, store.Schema);
-                var head = $"INSERT INTO {table} ({string.Join(", ", mapped.Select(c => c.Name))})";
-                return (table, mapped,
-                    head + " VALUES (" + string.Join(", ", mapped.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture))) + ")",
-                    head + " SELECT * FROM unnest(" + string.Join(", ", mapped.Select((_, i) => "$" + (i + 1).ToString(CultureInfo.InvariantCulture))) + ")");
-            });
-            return new Table(name, columns, rows) { RowSql = rowSql, UnnestSql = unnestSql };
-        }
+            var entity = key.Model.FindEntityType(key.Type) ?? throw new InvalidOperationException($"{key.Type.Name} is not mapped.");
+            var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var columns = entity.GetProperties()
+                .Select(p => p.IsShadowProperty() || p.PropertyInfo is null
+                    ? throw new InvalidOperationException($"{key.Type.Name}.{p.Name} cannot be read for a bulk insert.")
+                    : new Column(p, sql.DelimitIdentifier(p.GetColumnName(store)!), p.GetRelationalTypeMapping()))
+                .ToList();
+            var head = $"INSERT INTO {sql.DelimitIdentifier(store.Name, store.Schema)} ({string.Join(", ", columns.Select(c => c.Name))})";
+            return new Shape(columns,
+                head + " VALUES (" + string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture))) + ")",
+                head + " SELECT * FROM unnest(" + string.Join(", ", columns.Select((_, i) => "$" + (i + 1).ToString(CultureInfo.InvariantCulture))) + ")");
+        });
+    }
 
-        /// <summary>The single-row INSERT (SQLite), parameters @p0, @p1, ...</summary>
-        private string RowSql { get; init; } = "";
-
-        /// <summary>The INSERT ... SELECT FROM unnest($1, $2, ...) of all rows (PostgreSQL).</summary>
-        private string UnnestSql { get; init; } = "";
+    private sealed record Table(Shape Shape, IList Rows)
+    {
+        private IReadOnlyList<Column> Columns => Shape.Columns;
 
         /// <summary>One statement for all rows: each column goes as one array parameter.</summary>
         public NpgsqlBatchCommand UnnestInsert()
         {
-            var command = new NpgsqlBatchCommand(UnnestSql);
+            var command = new NpgsqlBatchCommand(Shape.UnnestSql);
             foreach (var column in Columns)
             {
                 var values = Array.CreateInstance(column.ProviderType, Rows.Count);
@@ -207,7 +208,7 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
         /// <summary>One prepared single-row statement, run for each row (kept prepared in <paramref name="prepared"/>, when given).</summary>
         public async Task RowByRowAsync(DbConnection connection, DbTransaction transaction, PreparedCommands? prepared, CancellationToken ct)
         {
-            await using var lease = PreparedCommands.Use(prepared, connection, transaction, RowSql);
+            await using var lease = PreparedCommands.Use(prepared, connection, transaction, Shape.RowSql);
             var command = lease.Command;
             if (lease.IsNew)
             {

@@ -102,21 +102,19 @@ internal sealed class IntakeReads
         var command = lease.Command;
         if (lease.IsNew)
         {
-            command.Parameters.Add(List(command, "@c", controlIds));
-            command.Parameters.Add(List(command, "@k", deviceKeys));
-            command.Parameters.Add(List(command, "@s", statuses));
+            command.Parameters.Add(List(command, "@c"));
+            command.Parameters.Add(List(command, "@k"));
+            command.Parameters.Add(List(command, "@s"));
             command.Parameters.Add(_deviceActive.Parameter(command, "@active", true));
             command.Parameters.Add(_sessionScheduled.Parameter(command, "@since", since));
         }
-        else
-        {
-            // A kept command keeps its parameters and takes this batch's values: a command prepared by Npgsql binds
-            // the parameter objects it was prepared with, so replacing them would send the old values.
-            command.Parameters[0].Value = ListValue(postgres, controlIds);
-            command.Parameters[1].Value = ListValue(postgres, deviceKeys);
-            command.Parameters[2].Value = ListValue(postgres, statuses);
-            command.Parameters[4].Value = _sessionScheduled.ProviderValue(since);
-        }
+
+        // A kept command keeps its parameters and takes this batch's values: a command prepared by Npgsql binds the
+        // parameter objects it was prepared with, so replacing them would send the old values.
+        command.Parameters[0].Value = ListValue(postgres, controlIds);
+        command.Parameters[1].Value = ListValue(postgres, deviceKeys);
+        command.Parameters[2].Value = ListValue(postgres, statuses);
+        command.Parameters[4].Value = _sessionScheduled.ProviderValue(since);
 
         await using var reader = await command.ExecuteReaderAsync(ct);
         // The head lock (an UPDATE) has no result set: the first one is the head.
@@ -200,19 +198,19 @@ internal sealed class IntakeReads
         return text.ToString();
     }
 
-    /// <summary>A list of text values as one parameter: an array for PostgreSQL, a JSON array for SQLite.</summary>
-    private static DbParameter List(DbCommand command, string name, IReadOnlyCollection<string> values)
+    /// <summary>A list of text values as one parameter (its value is set per batch with <see cref="ListValue"/>).</summary>
+    private static DbParameter List(DbCommand command, string name)
     {
         if (command is NpgsqlCommand)
         {
-            return new NpgsqlParameter<string[]>(name, [.. values]);
+            return new NpgsqlParameter<string[]>(name, []);
         }
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.Value = ListValue(postgres: false, values);
         return parameter;
     }
 
+    /// <summary>The list's value: an array for PostgreSQL, a JSON array for SQLite.</summary>
     private static object ListValue(bool postgres, IReadOnlyCollection<string> values) => postgres ? values.ToArray() : JsonSerializer.Serialize(values);
 
     /// <summary>A mapped column: its delimited name and how its values go to and come from the database.</summary>

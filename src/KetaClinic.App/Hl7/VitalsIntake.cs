@@ -56,6 +56,7 @@ public sealed class VitalsIntake(
     /// </summary>
     private readonly Dictionary<Guid, RebuiltSession> _rebuilt = [];
 
+    /// <summary>The writer's context, kept open from batch to batch (<see cref="WriterContextAsync"/>); null after a failed batch.</summary>
     private ClinicDbContext? _writerDb;
 
     /// <summary>The writer's statements, kept prepared on its connection (they go with it).</summary>
@@ -185,7 +186,8 @@ public sealed class VitalsIntake(
         }
         catch
         {
-            // The connection may be broken or mid-transaction: the next batch starts on a new one.
+            // The connection may be broken and the change tracker may hold the failed batch's rows: the next batch
+            // starts on a new context and connection.
             _writerDb = null;
             _writerCommands.Dispose();
             await db.DisposeAsync();

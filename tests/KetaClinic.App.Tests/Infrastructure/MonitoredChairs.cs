@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using KetaClinic.App.Data;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 
 namespace KetaClinic.App.Tests.Infrastructure;
@@ -23,6 +25,10 @@ internal static class MonitoredChairs
     /// <summary>Settings for an app whose HL7 listener is on <paramref name="port"/>, keeping idle monitors a minute.</summary>
     public static Dictionary<string, string> Hl7Settings(int port) =>
         new() { ["Hl7:Port"] = port.ToString(CultureInfo.InvariantCulture), ["Hl7:IdleTimeoutSeconds"] = "60" };
+
+    /// <summary>An app on <paramref name="database"/> with two demo patients, its HL7 listener on <paramref name="port"/>, whose contexts run <paramref name="interceptor"/>.</summary>
+    public static ClinicAppFactory AppWith(TestDatabase database, int port, IInterceptor interceptor) =>
+        new(database, demoPatients: 2, Hl7Settings(port), services => services.ConfigureDbContext<ClinicDbContext>(o => o.AddInterceptors(interceptor)));
 
     /// <summary>A device prefix of the simulator's monitors, unique to one test.</summary>
     public static string DevicePrefix(string tag) => tag + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant() + "-";
