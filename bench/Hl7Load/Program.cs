@@ -104,7 +104,13 @@ internal static class Program
         }
         finally
         {
-            if (pgDatabase is not null)
+            // KETACLINIC_BENCH_KEEP=1 leaves the PostgreSQL database (named here) to look at its plans afterwards.
+            var keep = Environment.GetEnvironmentVariable("KETACLINIC_BENCH_KEEP") == "1";
+            if (pgDatabase is not null && keep)
+            {
+                Console.Error.WriteLine($"PostgreSQL bench database kept: {pgDatabase}");
+            }
+            else if (pgDatabase is not null)
             {
                 await using var admin = new NpgsqlConnection(server);
                 await admin.OpenAsync();

@@ -1,14 +1,18 @@
 using System.Data.Common;
+using KetaClinic.App.Data;
+using KetaClinic.App.Hl7;
 using KetaClinic.App.Tests.Infrastructure;
 using KetaClinic.Cli.Monitors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 
 namespace KetaClinic.App.Tests;
 
 /// <summary>
 /// PostgreSQL: the intake's reads are planned for their values (the connection's plan_cache_mode), while its inserts,
 /// whose foreign-key checks run a saved plan for every row, use PostgreSQL's own plan caching, for that transaction only.
+/// The resend lookup goes through the index even when the message log has no statistics yet.
 /// </summary>
 public sealed class Hl7IntakePlanCachingTests
 {
@@ -68,5 +72,46 @@ public sealed class Hl7IntakePlanCachingTests
         Assert.Equal("force_custom_plan", watch.AfterCommit);
         await using var db = app.NewDbContext();
         Assert.Equal(10, await db.VitalSigns.CountAsync(v => v.SessionId == sessionId));
+    }
+
+    [Fact]
+    public async Task Resends_are_looked_up_by_index_while_the_message_log_has_no_statistics_yet()
+    {
+        await using var database = await TestDatabase.CreateAsync(Provider.PostgreSql);
+        await using var app = new ClinicAppFactory(database, demoPatients: 2);
+        _ = app.Server;
+
+        // A message log that grew faster than autovacuum analyzes it (a new clinic's first minutes, or a bench run):
+        // without statistics, a lookup written as "control_id = ANY(...)" is planned as a scan of the whole table.
+        await using var db = app.NewDbContext();
+        await db.Database.OpenConnectionAsync();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await ExecuteAsync(connection, "ALTER TABLE hl7_inbound_messages SET (autovacuum_enabled = false)");
+        await ExecuteAsync(connection, """
+            INSERT INTO hl7_inbound_messages (id, sending_application, sending_facility, control_id, message_type, received_at, ack_code, observations_stored, observations_rejected)
+            SELECT gen_random_uuid(), 'EARLIER', 'WARD', 'EARLIER-' || g, 'ORU^R01', now(), 'AA', 5, 0 FROM generate_series(1, 50000) g
+            """);
+        Assert.Equal(0L, await ScalarAsync(connection, "SELECT COUNT(*) FROM pg_stats WHERE tablename = 'hl7_inbound_messages'"));
+
+        // A batch from 50 monitors, two of them resending.
+        string[] controlIds = ["EARLIER-17", "EARLIER-49999", .. Enumerable.Range(1, 48).Select(i => $"NEW-{i}")];
+        await using var tx = await AuditTrail.BeginForHeadLockAsync(db, CancellationToken.None);
+        var read = await IntakeReads.For(db).ReadAsync(db, controlIds, ["equipment:NONE"], VitalsIntake.SessionsAtChair, TimeProvider.System.GetUtcNow().AddHours(-12), CancellationToken.None);
+
+        Assert.Equal(["EARLIER-17", "EARLIER-49999"], read.Answered.Select(a => a.ControlId).Order(StringComparer.Ordinal));
+        Assert.Equal(0L, await ScalarAsync(connection, "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'hl7_inbound_messages'"));
+        Assert.True(await ScalarAsync(connection, "SELECT idx_scan FROM pg_stat_xact_user_tables WHERE relname = 'hl7_inbound_messages'") > 0);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

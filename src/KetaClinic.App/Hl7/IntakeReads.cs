@@ -175,8 +175,12 @@ internal sealed class IntakeReads
         var text = new StringBuilder(1024);
         text.Append(AuditTrail.HeadLockSql).Append(";\n");
         text.Append(AuditTrail.HeadReadSql).Append(";\n");
-        text.Append(CultureInfo.InvariantCulture,
-            $"SELECT {_answerApp.Name}, {_answerFacility.Name}, {_answerControl.Name}, {_answerAck.Name}, {_answerError.Name} FROM {_messages} WHERE {In(_answerControl.Name, "@c")};\n");
+        var answers = $"SELECT {_answerApp.Name}, {_answerFacility.Name}, {_answerControl.Name}, {_answerAck.Name}, {_answerError.Name} FROM {_messages}";
+        text.Append(postgres
+            // One index probe per control id, whatever the table's statistics say: with "= ANY" and no statistics yet
+            // (a new or fast-growing table, before autovacuum's next analyze) PostgreSQL scans the whole message log.
+            ? $"SELECT m.* FROM unnest(@c) AS c(id) CROSS JOIN LATERAL ({answers} WHERE {_answerControl.Name} = c.id OFFSET 0) m;\n"
+            : $"{answers} WHERE {In(_answerControl.Name, "@c")};\n");
         var registered = $"{_deviceActive.Name} = @active AND {In(_deviceKey.Name, "@k")}";
         text.Append(CultureInfo.InvariantCulture, $"SELECT {_deviceKey.Name}, {_deviceChair.Name}, {_deviceDescription.Name} FROM {_devices} WHERE {registered};\n");
 
