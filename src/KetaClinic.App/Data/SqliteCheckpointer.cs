@@ -17,8 +17,9 @@ namespace KetaClinic.App.Data;
 /// bounded even if this checkpointer cannot keep up or fails.
 ///
 /// A checkpoint ends by syncing the database file, and a commit that syncs the log at that moment waits for it: the
-/// less each checkpoint copies, the shorter the wait. In the HL7 bench at 500 messages/s, checkpoints every 10 ms
-/// gave a p99 ACK latency of 5–7 ms where every 100 ms gave 9–12 ms (the maximum rate moved within the runs' noise).
+/// less each checkpoint copies, the shorter the wait. In short HL7 bench runs at 500 messages/s, checkpoints every
+/// 10 ms gave a p99 ACK latency of 5–7 ms where every 100 ms gave 9–12 ms (the maximum rate moved within the runs'
+/// noise); occasional longer stalls, seen with either interval, have another cause.
 /// </remarks>
 public sealed class SqliteCheckpointer
 {
