@@ -8,7 +8,20 @@ public sealed class ClinicSettings
     public const string Section = "Clinic";
 
     /// <summary>The clinic's IANA time zone: "today" for date-of-birth and onset checks is the clinic's day.</summary>
-    public string TimeZone { get; set; } = "America/Chicago";
+    public string TimeZone
+    {
+        get => _timeZone;
+        set
+        {
+            _timeZone = value;
+            _zone = null;
+        }
+    }
+
+    private string _timeZone = "America/Chicago";
+
+    /// <summary>The zone found for <see cref="TimeZone"/>, kept: the system's lookup takes a process-wide lock on every call.</summary>
+    private TimeZoneInfo? _zone;
 
     public string Name { get; set; } = "KetaClinic";
 
@@ -20,7 +33,7 @@ public sealed class ClinicSettings
     /// <summary>The clinic's letterhead on printed documents (evaluation summary, referral letter).</summary>
     public LetterheadSettings Letterhead { get; set; } = new();
 
-    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+    public TimeZoneInfo Zone => _zone ??= TimeZoneInfo.FindSystemTimeZoneById(_timeZone);
 
     public DateOnly Today(TimeProvider clock)
     {

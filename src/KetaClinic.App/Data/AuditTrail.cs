@@ -61,7 +61,7 @@ public sealed class AuditTrail(TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(db);
         SemaphoreSlim? turn = null;
-        if (db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true)
+        if (db.IsSqlite)
         {
             turn = SqliteWriters.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
             await turn.WaitAsync(ct);

@@ -54,7 +54,10 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
     public DbSet<ReplanReportRow> ReplanReports => Set<ReplanReportRow>();
     public DbSet<WaitlistEntryRow> Waitlist => Set<WaitlistEntryRow>();
 
-    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+    /// <summary>Whether this context runs on SQLite (asked once: the provider's name is looked up by reflection).</summary>
+    public bool IsSqlite => _isSqlite ??= Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    private bool? _isSqlite;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -485,9 +488,9 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.Property(v => v.DeviceKey).HasMaxLength(300);
             e.Property(v => v.ResultStatus).HasMaxLength(2).IsRequired();
             e.Property(v => v.RecordedBy).HasMaxLength(450).IsRequired();
-            e.HasOne<Patient>().WithMany().HasForeignKey(v => v.PatientId).OnDelete(DeleteBehavior.Restrict);
+            // The table's foreign key to patients is in the migrations, not in the model: EF would declare an index for
+            // it, and vital signs are found by session (migration V12 dropped the index by patient).
             e.HasIndex(v => new { v.SessionId, v.ObservedAt });
-            e.HasIndex(v => new { v.PatientId, v.ObservedAt });
         });
 
         builder.Entity<Hl7InboundMessage>(e =>

@@ -97,7 +97,7 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
                 }
 
                 break;
-            case var connection when db.Database.ProviderName?.Contains("Sqlite", StringComparison.Ordinal) == true:
+            case Microsoft.Data.Sqlite.SqliteConnection connection:
                 foreach (var table in tables)
                 {
                     await table.RowByRowAsync(connection, transaction, prepared, ct);

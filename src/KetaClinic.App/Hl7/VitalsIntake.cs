@@ -62,6 +62,18 @@ public sealed class VitalsIntake(
     /// <summary>The writer's statements, kept prepared on its connection (they go with it).</summary>
     private readonly PreparedCommands _writerCommands = new();
 
+    /// <summary>
+    /// On SQLite, what makes the writer's commits durable before their ACKs go out (<see cref="SqliteLogSync"/>): the
+    /// writer commits without waiting for the disk and files its next batch while the log is synced. Null on PostgreSQL.
+    /// </summary>
+    private SqliteLogSync? _logSync;
+
+    /// <summary>Makes the <see cref="SqliteLogSync"/> for a database (tests put a gate in its flush).</summary>
+    internal Func<string, SqliteLogSync> NewLogSync { get; set; } = connectionString => new SqliteLogSync(connectionString);
+
+    /// <summary>Why the intake can no longer make its commits durable, if that has happened (see <see cref="SqliteLogSync.Failure"/>).</summary>
+    public Exception? DurabilityFailure => _logSync?.Failure;
+
     /// <summary>How long a rebuilt session is reused before it is rebuilt from storage anyway (plan or protocol edits).</summary>
     private static readonly TimeSpan RebuiltLifetime = TimeSpan.FromMinutes(5);
 
@@ -151,12 +163,26 @@ public sealed class VitalsIntake(
 
     private async Task FileBatchAsync(List<Pending> batch, CancellationToken ct)
     {
+        if (DurabilityFailure is { } failure)
+        {
+            // Nothing filed now could be reported durable: leave it to the monitors to send again after a restart.
+            foreach (var p in batch)
+            {
+                p.Ack.TrySetException(failure);
+            }
+            return;
+        }
         try
         {
             var outcomes = await FileAsync(batch, ct);
-            foreach (var (pending, ack) in outcomes)
+            if (_logSync is { } sync)
             {
-                pending.Ack.TrySetResult(ack);
+                // Committed but not yet on disk: the ACKs wait for the log sync, the writer goes on to the next batch.
+                _ = AcknowledgeWhenDurableAsync(sync.DurableAsync(), outcomes);
+            }
+            else
+            {
+                Acknowledge(outcomes);
             }
         }
         catch (Exception ex) when (batch.Count > 1 && ex is DbException or DbUpdateException or InvalidOperationException)
@@ -172,6 +198,33 @@ public sealed class VitalsIntake(
             // The connection gets no ACK and drops; the monitor sends again.
             batch[0].Ack.TrySetException(ex);
         }
+    }
+
+    private static void Acknowledge(List<(Pending Pending, string Ack)> outcomes)
+    {
+        foreach (var (pending, ack) in outcomes)
+        {
+            pending.Ack.TrySetResult(ack);
+        }
+    }
+
+    /// <summary>Sends a committed batch's ACKs once the commit is on disk; if the log could not be synced, none is sent.</summary>
+    private async Task AcknowledgeWhenDurableAsync(Task durable, List<(Pending Pending, string Ack)> outcomes)
+    {
+        try
+        {
+            await durable;
+        }
+        catch (IOException ex)
+        {
+            LogNotDurable(logger, outcomes.Count, ex.Message);
+            foreach (var (pending, _) in outcomes)
+            {
+                pending.Ack.TrySetException(ex);
+            }
+            return;
+        }
+        Acknowledge(outcomes);
     }
 
     /// <summary>Files a batch in one transaction; the ACKs are released by the caller only after the commit.</summary>
@@ -211,6 +264,10 @@ public sealed class VitalsIntake(
             // Nothing read here is changed, and everything added is new: change detection would only cost time.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             await db.Database.OpenConnectionAsync(ct);
+            if (db.IsSqlite && await DurableBesideAsync(db, ct))
+            {
+                _logSync ??= NewLogSync(db.Database.GetConnectionString()!);
+            }
         }
         catch
         {
@@ -218,6 +275,26 @@ public sealed class VitalsIntake(
             throw;
         }
         return _writerDb = db;
+    }
+
+    /// <summary>
+    /// Lets the writer's SQLite connection commit without syncing the log (synchronous=NORMAL) when the database is in
+    /// WAL mode, where <see cref="SqliteLogSync"/> syncs it before any ACK. Every other connection keeps FULL: the
+    /// setting goes with the connection, and <see cref="SqliteConnectionPragmas"/> sets FULL again on each open.
+    /// </summary>
+    private static async Task<bool> DurableBesideAsync(ClinicDbContext db, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var mode = connection.CreateCommand();
+        mode.CommandText = "PRAGMA journal_mode";
+        if (!string.Equals(await mode.ExecuteScalarAsync(ct) as string, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        await using var normal = connection.CreateCommand();
+        normal.CommandText = "PRAGMA synchronous=NORMAL";
+        await normal.ExecuteNonQueryAsync(ct);
+        return true;
     }
 
     private async Task<List<(Pending Pending, string Ack)>> FileWithinAsync(ClinicDbContext db, List<Pending> batch, CancellationToken ct)
@@ -473,6 +550,7 @@ public sealed class VitalsIntake(
         {
             await writer;
         }
+        _logSync?.Dispose();
         _writerCommands.Dispose();
         if (_writerDb is { } db)
         {
@@ -491,6 +569,7 @@ public sealed class VitalsIntake(
         _stopping.Cancel();
         if (_writer is null || _writer.Wait(TimeSpan.FromSeconds(30)))
         {
+            _logSync?.Dispose();
             _writerCommands.Dispose();
             _writerDb?.Dispose();
         }
@@ -573,6 +652,9 @@ public sealed class VitalsIntake(
 
     private static void LogNotRebuilt(ILogger logger, Guid sessionId, string reason) =>
         logger.LogWarning("Vitals not added to session {SessionId}: {Reason}", sessionId, reason);
+
+    private static void LogNotDurable(ILogger logger, int count, string reason) =>
+        logger.LogCritical("{Count} HL7 messages committed but not acknowledged: {Reason}. No message is acknowledged until the app is restarted.", count, reason);
 
     private static void LogBatchFailed(ILogger logger, int count, string reason) =>
         logger.LogWarning("HL7 batch of {Count} messages failed ({Reason}); filing them one by one", count, reason);
