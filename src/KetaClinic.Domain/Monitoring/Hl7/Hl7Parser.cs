@@ -271,6 +271,12 @@ public static class Hl7Parser
     /// <summary>Splits segments into fields, repetitions, components and subcomponents; keeps the first error.</summary>
     private sealed class SegmentParser(Hl7Delimiters delimiters, Encoding charset)
     {
+        /// <summary>What makes a field more than one plain value: a repetition, component, subcomponent or escape character.</summary>
+        private readonly char[] _structure = [delimiters.Repetition, delimiters.Component, delimiters.Subcomponent, delimiters.Escape];
+
+        /// <summary>What makes a component more than one plain value.</summary>
+        private readonly char[] _componentStructure = [delimiters.Subcomponent, delimiters.Escape];
+
         public Hl7Error? Error { get; private set; }
 
         public Hl7Segment? ParseMsh(string line, string encodingCharacters)
@@ -350,6 +356,12 @@ public static class Hl7Parser
                 return Hl7Field.Empty;
             }
 
+            // Most fields are one plain value: no splitting and no unescaping to do.
+            if (raw.AsSpan().IndexOfAny(_structure) < 0)
+            {
+                return new Hl7Field([new Hl7Repetition([new Hl7Component([raw])])]);
+            }
+
             var rawRepetitions = raw.Split(delimiters.Repetition);
             var repetitions = new Hl7Repetition[rawRepetitions.Length];
             for (var r = 0; r < rawRepetitions.Length; r++)
@@ -367,6 +379,12 @@ public static class Hl7Parser
                     if (rawComponents[c].Length == 0)
                     {
                         components[c] = Hl7Component.Empty;
+                        continue;
+                    }
+
+                    if (rawComponents[c].AsSpan().IndexOfAny(_componentStructure) < 0)
+                    {
+                        components[c] = new Hl7Component([rawComponents[c]]);
                         continue;
                     }
 
