@@ -33,24 +33,14 @@ public sealed class SqliteLogSyncTests
         }
     }
 
-    private static async Task<(ClinicAppFactory App, NetworkStream Stream, TcpClient Client, string Equipment)> AppWithMonitorAsync(TestDatabase database, Action<SafeFileHandle> flush)
-    {
-        var port = MonitoredChairs.FreePort();
-        var app = new ClinicAppFactory(database, demoPatients: 2, MonitoredChairs.Hl7Settings(port));
-        _ = app.Server;
-        app.Services.GetRequiredService<VitalsIntake>().NewLogSync = cs => new SqliteLogSync(cs) { Flush = flush };
-        var equipment = MonitoredChairs.DevicePrefix("SYNC") + "1";
-        await MonitoredChairs.AddAsync(app, equipment);
-        var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, port);
-        return (app, client.GetStream(), client, equipment);
-    }
+    private static Task<(ClinicAppFactory App, NetworkStream Stream, TcpClient Client, string Equipment)> AppWithMonitorAsync(TestDatabase database, Action<SafeFileHandle> flush) =>
+        DurabilityHarness.AppWithMonitorAsync(database, intake => intake.NewLogSync = cs => new SqliteLogSync(cs) { Flush = flush });
 
-    private static async Task WriteFrameAsync(NetworkStream stream, string message)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(message);
-        await stream.WriteAsync(new byte[] { 0x0B }.Concat(bytes).Concat(new byte[] { 0x1C, 0x0D }).ToArray());
-    }
+    private static Task WriteFrameAsync(NetworkStream stream, string message) => DurabilityHarness.WriteFrameAsync(stream, message);
+
+    private static Task<string> ReadFrameAsync(NetworkStream stream) => DurabilityHarness.ReadFrameAsync(stream);
+
+    private static Task<int> ReadToEndAsync(NetworkStream stream) => DurabilityHarness.ReadToEndAsync(stream);
 
     [Fact]
     public async Task The_ACK_waits_for_the_sync_of_the_log_that_holds_the_commit()
@@ -61,21 +51,26 @@ public sealed class SqliteLogSyncTests
         await using var _ = app;
         using var __ = client;
 
-        await WriteFrameAsync(stream, Hl7ListenerTests.Oru("SYNC-1", equipment));
-        await gate.Entered.Task.WaitAsync(TimeSpan.FromMinutes(1));
-
-        // Committed (another connection sees it), and the log being synced is the database's write-ahead log.
-        await using (var db = app.NewDbContext())
+        try
         {
-            Assert.Equal("AA", (await db.Hl7InboundMessages.SingleAsync(m => m.ControlId == "SYNC-1")).AckCode);
+            await WriteFrameAsync(stream, Hl7ListenerTests.Oru("SYNC-1", equipment));
+            await gate.Entered.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+            // Committed (another connection sees it), and the log being synced is the database's write-ahead log.
+            await using (var db = app.NewDbContext())
+            {
+                Assert.Equal("AA", (await db.Hl7InboundMessages.SingleAsync(m => m.ControlId == "SYNC-1")).AckCode);
+            }
+            Assert.Equal(new SqliteConnectionStringBuilder(database.ConnectionString).DataSource + "-wal", gate.File);
+
+            // No ACK while the sync has not returned.
+            await Task.Delay(300);
+            Assert.False(stream.DataAvailable, "the ACK was sent before the log was on disk");
         }
-        Assert.Equal(new SqliteConnectionStringBuilder(database.ConnectionString).DataSource + "-wal", gate.File);
-
-        // No ACK while the sync has not returned.
-        await Task.Delay(300);
-        Assert.False(stream.DataAvailable, "the ACK was sent before the log was on disk");
-
-        gate.Go.Set();
+        finally
+        {
+            gate.Go.Set(); // also when an assertion failed, so the app can stop
+        }
         var ack = await ReadFrameAsync(stream);
         Assert.Contains("MSA|AA|SYNC-1", ack, StringComparison.Ordinal);
         Assert.Null(app.Services.GetRequiredService<VitalsIntake>().DurabilityFailure);
@@ -166,7 +161,31 @@ public sealed class SqliteLogSyncTests
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task<string> ReadFrameAsync(NetworkStream stream)
+}
+
+/// <summary>An app with one monitored chair and a monitor connected to it, for the durability tests.</summary>
+internal static class DurabilityHarness
+{
+    public static async Task<(ClinicAppFactory App, NetworkStream Stream, TcpClient Client, string Equipment)> AppWithMonitorAsync(TestDatabase database, Action<VitalsIntake> configure)
+    {
+        var port = MonitoredChairs.FreePort();
+        var app = new ClinicAppFactory(database, demoPatients: 2, MonitoredChairs.Hl7Settings(port));
+        _ = app.Server;
+        configure(app.Services.GetRequiredService<VitalsIntake>());
+        var equipment = MonitoredChairs.DevicePrefix("SYNC") + "1";
+        await MonitoredChairs.AddAsync(app, equipment);
+        var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        return (app, client.GetStream(), client, equipment);
+    }
+
+    public static async Task WriteFrameAsync(NetworkStream stream, string message)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(message);
+        await stream.WriteAsync(new byte[] { 0x0B }.Concat(bytes).Concat(new byte[] { 0x1C, 0x0D }).ToArray());
+    }
+
+    public static async Task<string> ReadFrameAsync(NetworkStream stream)
     {
         var received = new List<byte>();
         var buffer = new byte[4096];
@@ -181,7 +200,7 @@ public sealed class SqliteLogSyncTests
     }
 
     /// <summary>Reads until the server closes the connection; returns how many bytes came.</summary>
-    private static async Task<int> ReadToEndAsync(NetworkStream stream)
+    public static async Task<int> ReadToEndAsync(NetworkStream stream)
     {
         var total = 0;
         var buffer = new byte[4096];

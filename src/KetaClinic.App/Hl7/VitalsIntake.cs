@@ -13,13 +13,15 @@ namespace KetaClinic.App.Hl7;
 
 /// <summary>
 /// Turns one MLLP frame from a bedside monitor into stored vital signs and the ACK to send back. AA is returned
-/// only after the values and the message log are committed; AE/AR carry an ERR segment saying why. A message
+/// only after the values and the message log are committed and on disk; AE/AR carry an ERR segment saying why. A message
 /// whose sender and control id were seen before is acknowledged again but stored once.
 /// </summary>
 /// <remarks>
 /// Group commit: frames are parsed and mapped on their connections, then one writer files every message waiting
 /// at that moment in a single transaction (one read of the monitors and sessions, one audit chain update, one
-/// commit) and only then releases their ACKs. Each monitor has one message in flight, so a batch holds at most one
+/// commit) and only then releases their ACKs, once the database's log holding the commit is on disk: the commit
+/// itself does not wait for the disk (<see cref="SqliteLogSync"/>, <see cref="PostgresWalFlush"/>), so the writer files
+/// the next batch while the log is synced. Each monitor has one message in flight, so a batch holds at most one
 /// message per connection, and a lone message is filed at once. If a batch fails, its messages are filed one by
 /// one so that one bad message cannot cost the others their ACK.
 /// </remarks>
@@ -70,6 +72,16 @@ public sealed class VitalsIntake(
 
     /// <summary>Makes the <see cref="SqliteLogSync"/> for a database (tests put a gate in its flush).</summary>
     internal Func<string, SqliteLogSync> NewLogSync { get; set; } = connectionString => new SqliteLogSync(connectionString);
+
+    /// <summary>
+    /// On PostgreSQL, the same for the server's log (<see cref="PostgresWalFlush"/>): the writer's transactions commit
+    /// with synchronous_commit=off (set by <see cref="IntakeReads"/>), and no ACK goes out before this has flushed the
+    /// log past them. Null on SQLite.
+    /// </summary>
+    private PostgresWalFlush? _walFlush;
+
+    /// <summary>Makes the <see cref="PostgresWalFlush"/> for a database (tests put a gate in its flush).</summary>
+    internal Func<string, PostgresWalFlush> NewWalFlush { get; set; } = connectionString => new PostgresWalFlush(connectionString);
 
     /// <summary>Why the intake can no longer make its commits durable, if that has happened (see <see cref="SqliteLogSync.Failure"/>).</summary>
     public Exception? DurabilityFailure => _logSync?.Failure;
@@ -175,10 +187,10 @@ public sealed class VitalsIntake(
         try
         {
             var outcomes = await FileAsync(batch, ct);
-            if (_logSync is { } sync)
+            if ((_logSync?.DurableAsync() ?? _walFlush?.DurableAsync()) is { } durable)
             {
-                // Committed but not yet on disk: the ACKs wait for the log sync, the writer goes on to the next batch.
-                _ = AcknowledgeWhenDurableAsync(sync.DurableAsync(), outcomes);
+                // Committed but not yet on disk: the ACKs wait for the log to be synced, the writer goes on to the next batch.
+                _ = AcknowledgeWhenDurableAsync(durable, outcomes);
             }
             else
             {
@@ -264,7 +276,11 @@ public sealed class VitalsIntake(
             // Nothing read here is changed, and everything added is new: change detection would only cost time.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             await db.Database.OpenConnectionAsync(ct);
-            if (db.IsSqlite && await DurableBesideAsync(db, ct))
+            if (!db.IsSqlite)
+            {
+                _walFlush ??= NewWalFlush(db.Database.GetConnectionString()!);
+            }
+            else if (await DurableBesideAsync(db, ct))
             {
                 _logSync ??= NewLogSync(db.Database.GetConnectionString()!);
             }
@@ -551,6 +567,10 @@ public sealed class VitalsIntake(
             await writer;
         }
         _logSync?.Dispose();
+        if (_walFlush is { } flush)
+        {
+            await flush.DisposeAsync();
+        }
         _writerCommands.Dispose();
         if (_writerDb is { } db)
         {
@@ -570,6 +590,7 @@ public sealed class VitalsIntake(
         if (_writer is null || _writer.Wait(TimeSpan.FromSeconds(30)))
         {
             _logSync?.Dispose();
+            _walFlush?.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(30));
             _writerCommands.Dispose();
             _writerDb?.Dispose();
         }
