@@ -65,7 +65,7 @@ public abstract class Hl7ListenerTests(AppFixture fixture)
         return await ReadFrameAsync(stream);
     }
 
-    private static async Task<string> ReadFrameAsync(NetworkStream stream)
+    internal static async Task<string> ReadFrameAsync(NetworkStream stream)
     {
         var received = new List<byte>();
         var buffer = new byte[4096];

@@ -185,19 +185,8 @@ internal static class DurabilityHarness
         await stream.WriteAsync(new byte[] { 0x0B }.Concat(bytes).Concat(new byte[] { 0x1C, 0x0D }).ToArray());
     }
 
-    public static async Task<string> ReadFrameAsync(NetworkStream stream)
-    {
-        var received = new List<byte>();
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!(received.Count >= 2 && received[^2] == 0x1C && received[^1] == 0x0D))
-        {
-            var n = await stream.ReadAsync(buffer, timeout.Token);
-            Assert.True(n > 0, "the connection closed before an ACK arrived");
-            received.AddRange(buffer.AsSpan(0, n).ToArray());
-        }
-        return System.Text.Encoding.UTF8.GetString(received.ToArray());
-    }
+    /// <summary>One ACK frame, read as a monitor would (see <see cref="Hl7ListenerTests"/>).</summary>
+    public static Task<string> ReadFrameAsync(NetworkStream stream) => Hl7ListenerTests.ReadFrameAsync(stream);
 
     /// <summary>Reads until the server closes the connection; returns how many bytes came.</summary>
     public static async Task<int> ReadToEndAsync(NetworkStream stream)
