@@ -20,11 +20,8 @@ namespace KetaClinic.App.Data;
 public sealed class PostgresWalFlush : IAsyncDisposable
 {
     private readonly string _connectionString;
-    private readonly Lock _lock = new();
-    private readonly SemaphoreSlim _signal = new(0);
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly CommitWaiters _waiters = new();
     private readonly Task _loop;
-    private List<TaskCompletionSource> _waiting = [];
     private NpgsqlConnection? _connection;
     private long _flushes;
 
@@ -42,17 +39,7 @@ public sealed class PostgresWalFlush : IAsyncDisposable
     public long Flushes => Interlocked.Read(ref _flushes);
 
     /// <summary>Completes once every commit made before this call is on disk; fails if the flush failed.</summary>
-    public Task DurableAsync()
-    {
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-            _waiting.Add(waiter);
-        }
-        _signal.Release();
-        return waiter.Task;
-    }
+    public Task DurableAsync() => _waiters.Add(this);
 
     /// <summary>The flush: a transaction that takes an id commits with synchronous_commit=on, so it waits for the log.</summary>
     internal static async Task FlushAsync(NpgsqlConnection connection, CancellationToken ct)
@@ -64,27 +51,15 @@ public sealed class PostgresWalFlush : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var taken = new List<TaskCompletionSource>();
         while (true)
         {
-            try
+            await _waiters.WaitAsync();
+            if (_waiters.Take() is not { } taken)
             {
-                await _signal.WaitAsync(_stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping: whatever is still waiting gets its flush below, then the loop ends.
-            }
-            lock (_lock)
-            {
-                (taken, _waiting) = (_waiting, taken);
+                return;
             }
             if (taken.Count == 0)
             {
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
                 continue;
             }
 
@@ -114,38 +89,22 @@ public sealed class PostgresWalFlush : IAsyncDisposable
                     await broken.DisposeAsync();
                 }
             }
-            foreach (var waiter in taken)
-            {
-                if (failure is null)
-                {
-                    waiter.TrySetResult();
-                }
-                else
-                {
-                    waiter.TrySetException(failure);
-                }
-            }
-            taken.Clear();
+            CommitWaiters.Release(taken, failure);
         }
     }
 
     /// <summary>Stops after the last requested flush has run.</summary>
     public async ValueTask DisposeAsync()
     {
-        lock (_lock)
+        if (!_waiters.Stop())
         {
-            if (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            _stopping.Cancel();
+            return;
         }
         await _loop;
         if (_connection is { } connection)
         {
             await connection.DisposeAsync();
         }
-        _stopping.Dispose();
-        _signal.Dispose();
+        _waiters.Dispose();
     }
 }

@@ -31,11 +31,8 @@ public sealed class SqliteLogSync : IDisposable
 {
     private readonly string _connectionString;
     private readonly string _databasePath;
-    /// <summary>Guards the waiting list; Monitor.Wait/Pulse wake the sync thread.</summary>
-    private readonly object _lock = new();
+    private readonly CommitWaiters _waiters = new();
     private readonly Thread _thread;
-    private List<TaskCompletionSource> _waiting = [];
-    private bool _stopping;
     private SqliteConnection? _holder;
     private SafeFileHandle? _log;
     private long _syncs;
@@ -60,34 +57,20 @@ public sealed class SqliteLogSync : IDisposable
     public Exception? Failure => _failure;
 
     /// <summary>Completes once every commit made before this call is on disk; fails if the log could not be synced.</summary>
-    public Task DurableAsync()
-    {
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_stopping, this);
-            _waiting.Add(waiter);
-            Monitor.Pulse(_lock);
-        }
-        return waiter.Task;
-    }
+    public Task DurableAsync() => _waiters.Add(this);
 
     private void Run()
     {
-        var taken = new List<TaskCompletionSource>();
         while (true)
         {
-            lock (_lock)
+            _waiters.Wait();
+            if (_waiters.Take() is not { } taken)
             {
-                while (_waiting.Count == 0 && !_stopping)
-                {
-                    Monitor.Wait(_lock);
-                }
-                if (_waiting.Count == 0)
-                {
-                    return;
-                }
-                (taken, _waiting) = (_waiting, taken);
+                return;
+            }
+            if (taken.Count == 0)
+            {
+                continue;
             }
 
             if (_failure is null)
@@ -103,18 +86,7 @@ public sealed class SqliteLogSync : IDisposable
                     Close();
                 }
             }
-            foreach (var waiter in taken)
-            {
-                if (_failure is { } failure)
-                {
-                    waiter.TrySetException(failure);
-                }
-                else
-                {
-                    waiter.TrySetResult();
-                }
-            }
-            taken.Clear();
+            CommitWaiters.Release(taken, _failure);
         }
     }
 
@@ -157,16 +129,12 @@ public sealed class SqliteLogSync : IDisposable
     /// <summary>Stops after the last requested sync has run.</summary>
     public void Dispose()
     {
-        lock (_lock)
+        if (!_waiters.Stop())
         {
-            if (_stopping)
-            {
-                return;
-            }
-            _stopping = true;
-            Monitor.Pulse(_lock);
+            return;
         }
         _thread.Join();
         Close();
+        _waiters.Dispose();
     }
 }
