@@ -10,19 +10,25 @@ namespace KetaClinic.App.Tests;
 /// </summary>
 public sealed class RowInsertsTests
 {
-    /// <summary>A migrated database with one demo patient (the rows below need a patient to point at), gone when disposed.</summary>
-    private sealed class Migrated(TestDatabase database, ClinicAppFactory app, Guid patientId) : IAsyncDisposable
+    /// <summary>
+    /// A migrated database with one demo patient and one of the patient's sessions (a vital sign must name a session of
+    /// its patient), gone when disposed.
+    /// </summary>
+    private sealed class Migrated(TestDatabase database, ClinicAppFactory app, Guid patientId, Guid sessionId) : IAsyncDisposable
     {
         public ClinicAppFactory App { get; } = app;
 
         public Guid PatientId { get; } = patientId;
+
+        public Guid SessionId { get; } = sessionId;
 
         public static async Task<Migrated> CreateAsync(Provider provider)
         {
             var database = await TestDatabase.CreateAsync(provider);
             var app = new ClinicAppFactory(database, demoPatients: 1);
             await using var db = app.NewDbContext();
-            return new Migrated(database, app, await db.Patients.Select(p => p.Id).FirstAsync());
+            var session = await db.TreatmentSessions.OrderBy(s => s.ScheduledStart).Select(s => new { s.Id, s.PatientId }).FirstAsync();
+            return new Migrated(database, app, session.PatientId, session.Id);
         }
 
         public async ValueTask DisposeAsync()
@@ -40,7 +46,7 @@ public sealed class RowInsertsTests
     public async Task Rows_inserted_in_bulk_read_back_as_EF_saved_them(Provider provider)
     {
         await using var migrated = await Migrated.CreateAsync(provider);
-        var (app, patientId) = (migrated.App, migrated.PatientId);
+        var (app, patientId, sessionId) = (migrated.App, migrated.PatientId, migrated.SessionId);
         var at = Micro(new DateTimeOffset(2026, 11, 24, 9, 30, 15, 123, TimeSpan.Zero).AddTicks(4560));
         var message = new Hl7InboundMessage
         {
@@ -49,8 +55,8 @@ public sealed class RowInsertsTests
         };
         var vitals = new List<VitalSignRecord>
         {
-            new() { Id = Guid.NewGuid(), PatientId = patientId, SessionId = null, ChairId = Guid.NewGuid(), Kind = "oxygen-saturation", Value = 97.25m, Unit = "%", ObservedAt = at.AddSeconds(-5), Source = "monitor", DeviceKey = "equipment:É-1", InboundMessageId = message.Id, ResultStatus = "R", RecordedAt = at, RecordedBy = "hl7:equipment:É-1" },
-            new() { Id = Guid.NewGuid(), PatientId = patientId, SessionId = null, ChairId = null, Kind = "body-temperature", Value = -0.5m, Unit = "Cel", ObservedAt = at, Source = "manual", DeviceKey = null, InboundMessageId = null, ResultStatus = "F", RecordedAt = at, RecordedBy = "nurse" },
+            new() { Id = Guid.NewGuid(), PatientId = patientId, SessionId = sessionId, ChairId = Guid.NewGuid(), Kind = "oxygen-saturation", Value = 97.25m, Unit = "%", ObservedAt = at.AddSeconds(-5), Source = "monitor", DeviceKey = "equipment:É-1", InboundMessageId = message.Id, ResultStatus = "R", RecordedAt = at, RecordedBy = "hl7:equipment:É-1" },
+            new() { Id = Guid.NewGuid(), PatientId = patientId, SessionId = sessionId, ChairId = null, Kind = "body-temperature", Value = -0.5m, Unit = "Cel", ObservedAt = at, Source = "manual", DeviceKey = null, InboundMessageId = null, ResultStatus = "F", RecordedAt = at, RecordedBy = "nurse" },
         };
 
         await using (var db = app.NewDbContext())
@@ -81,11 +87,11 @@ public sealed class RowInsertsTests
     public async Task Statements_kept_prepared_from_batch_to_batch_write_each_batch_values_as_EF_would(Provider provider)
     {
         await using var migrated = await Migrated.CreateAsync(provider);
-        var (app, patientId) = (migrated.App, migrated.PatientId);
+        var (app, patientId, sessionId) = (migrated.App, migrated.PatientId, migrated.SessionId);
         var at = Micro(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero).AddTicks(1230));
         VitalSignRecord Vital(int i, bool withLinks) => new()
         {
-            Id = Guid.CreateVersion7(at.AddSeconds(i)), PatientId = patientId, SessionId = withLinks ? Guid.NewGuid() : null, ChairId = withLinks ? Guid.NewGuid() : null,
+            Id = Guid.CreateVersion7(at.AddSeconds(i)), PatientId = patientId, SessionId = sessionId, ChairId = withLinks ? Guid.NewGuid() : null,
             Kind = i % 2 == 0 ? "heart-rate" : "oxygen-saturation", Value = 60.5m + i, Unit = i % 2 == 0 ? "/min" : "%", ObservedAt = at.AddSeconds(i).AddTicks(70),
             Source = withLinks ? "monitor" : "manual", DeviceKey = withLinks ? $"equipment:K-{i}" : null, InboundMessageId = withLinks ? Guid.NewGuid() : null,
             ResultStatus = withLinks ? "R" : "F", RecordedAt = at, RecordedBy = "batch-test",
@@ -131,7 +137,7 @@ public sealed class RowInsertsTests
             }
             var head = await db.AuditChainHeads.AsNoTracking().SingleAsync();
             Assert.Equal((before + 3, "hash-2"), (head.LastSequence, head.LastHash));
-            Assert.Equal(3, await db.VitalSigns.CountAsync(v => v.RecordedBy == "batch-test" && v.SessionId != null && v.ObservedAt > at));
+            Assert.Equal(3, await db.VitalSigns.CountAsync(v => v.RecordedBy == "batch-test" && v.ChairId != null && v.ObservedAt > at));
         }
     }
 
@@ -141,13 +147,13 @@ public sealed class RowInsertsTests
     public async Task Bulk_inserts_belong_to_the_transaction_and_go_with_a_rollback(Provider provider)
     {
         await using var migrated = await Migrated.CreateAsync(provider);
-        var (app, patientId) = (migrated.App, migrated.PatientId);
+        var (app, patientId, sessionId) = (migrated.App, migrated.PatientId, migrated.SessionId);
         var at = Micro(DateTimeOffset.UnixEpoch.AddYears(56));
         await using (var db = app.NewDbContext())
         {
-            await Assert.ThrowsAsync<InvalidOperationException>(() => new RowInserts().Add([new VitalSignRecord { Id = Guid.NewGuid(), PatientId = patientId, Kind = "heart-rate", Value = 70, Unit = "/min", ObservedAt = at, RecordedAt = at, RecordedBy = "x" }]).ExecuteAsync(db, CancellationToken.None));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => new RowInserts().Add([new VitalSignRecord { Id = Guid.NewGuid(), PatientId = patientId, SessionId = sessionId, Kind = "heart-rate", Value = 70, Unit = "/min", ObservedAt = at, RecordedAt = at, RecordedBy = "x" }]).ExecuteAsync(db, CancellationToken.None));
             await using var tx = await db.Database.BeginTransactionAsync();
-            var rows = Enumerable.Range(0, 700).Select(i => new VitalSignRecord { Id = Guid.NewGuid(), PatientId = patientId, Kind = "heart-rate", Value = 60 + (i % 40), Unit = "/min", ObservedAt = at.AddSeconds(i), RecordedAt = at, RecordedBy = "x" }).ToList();
+            var rows = Enumerable.Range(0, 700).Select(i => new VitalSignRecord { Id = Guid.NewGuid(), PatientId = patientId, SessionId = sessionId, Kind = "heart-rate", Value = 60 + (i % 40), Unit = "/min", ObservedAt = at.AddSeconds(i), RecordedAt = at, RecordedBy = "x" }).ToList();
             await new RowInserts().Add(rows).ExecuteAsync(db, CancellationToken.None);
             Assert.Equal(700, await db.VitalSigns.CountAsync(v => v.RecordedBy == "x"));
             await tx.RollbackAsync();
