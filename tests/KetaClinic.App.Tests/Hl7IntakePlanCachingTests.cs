@@ -96,7 +96,7 @@ public sealed class Hl7IntakePlanCachingTests
         // A batch from 50 monitors, two of them resending.
         string[] controlIds = ["EARLIER-17", "EARLIER-49999", .. Enumerable.Range(1, 48).Select(i => $"NEW-{i}")];
         await using var tx = await AuditTrail.BeginForHeadLockAsync(db, CancellationToken.None);
-        var read = await IntakeReads.For(db).ReadAsync(db, controlIds, ["equipment:NONE"], VitalsIntake.SessionsAtChair, TimeProvider.System.GetUtcNow().AddHours(-12), CancellationToken.None);
+        var read = await IntakeReads.For(db).ReadBatchAsync(db, controlIds, CancellationToken.None);
 
         Assert.Equal(["EARLIER-17", "EARLIER-49999"], read.Answered.Select(a => a.ControlId).Order(StringComparer.Ordinal));
         Assert.Equal(0L, await ScalarAsync(connection, "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'hl7_inbound_messages'"));

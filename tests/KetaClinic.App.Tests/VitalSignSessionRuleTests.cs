@@ -20,25 +20,6 @@ public sealed class VitalSignSessionRuleTests
         RecordedAt = At, RecordedBy = by,
     };
 
-    /// <summary>A course and a session for each of two patients: (session, patient) pairs.</summary>
-    private static async Task<((Guid Session, Guid Patient) First, (Guid Session, Guid Patient) Second)> TwoPatientsWithSessionsAsync(ClinicAppFactory app)
-    {
-        await using var db = app.NewDbContext();
-        var location = await db.Locations.FirstAsync();
-        var patients = await db.Patients.OrderBy(p => p.Mrn).Select(p => p.Id).Take(2).ToListAsync();
-        var made = new List<(Guid, Guid)>();
-        foreach (var patient in patients)
-        {
-            var course = new TreatmentCourse { Id = Guid.NewGuid(), PatientId = patient, LocationId = location.Id, Route = "iv", ProtocolCode = "iv-racemic-ketamine", Status = "active", CreatedAt = At };
-            var session = new TreatmentSession { Id = Guid.NewGuid(), CourseId = course.Id, PatientId = patient, LocationId = location.Id, SequenceNumber = 1, ScheduledStart = At, Status = "scheduled" };
-            db.TreatmentCourses.Add(course);
-            db.TreatmentSessions.Add(session);
-            made.Add((session.Id, patient));
-        }
-        await db.SaveChangesAsync();
-        return (made[0], made[1]);
-    }
-
     private static void AssertRefusedByTheRule(Exception ex) =>
         Assert.Contains("vital_signs_session_of_patient", ex.ToString(), StringComparison.Ordinal);
 
@@ -49,7 +30,7 @@ public sealed class VitalSignSessionRuleTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var app = new ClinicAppFactory(database, demoPatients: 2);
-        var ((mine, patient), (theirs, _)) = await TwoPatientsWithSessionsAsync(app);
+        var ((mine, patient), (theirs, _)) = await SessionRows.ForTwoPatientsAsync(app, At);
 
         foreach (var (session, label) in new[] { ((Guid?)theirs, "another patient's session"), (Guid.NewGuid(), "an unknown session"), (null, "no session") })
         {
@@ -97,7 +78,7 @@ public sealed class VitalSignSessionRuleTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var app = new ClinicAppFactory(database, demoPatients: 2);
-        var ((session, patient), (_, other)) = await TwoPatientsWithSessionsAsync(app);
+        var ((session, patient), (_, other)) = await SessionRows.ForTwoPatientsAsync(app, At);
         await using (var db = app.NewDbContext())
         {
             db.VitalSigns.Add(Vital(patient, session, "rule-test"));

@@ -35,6 +35,7 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
     public DbSet<ConsentRecord> Consents => Set<ConsentRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<ChairStateVersion> ChairStateVersions => Set<ChairStateVersion>();
     public DbSet<DeaRegistrationRow> DeaRegistrations => Set<DeaRegistrationRow>();
     public DbSet<StorageLocationRow> StorageLocations => Set<StorageLocationRow>();
     public DbSet<ControlledProductRow> ControlledProducts => Set<ControlledProductRow>();
@@ -202,6 +203,12 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options)
             e.HasKey(h => h.Id);
             e.Property(h => h.Id).ValueGeneratedNever();
             e.Property(h => h.LastHash).HasMaxLength(64).IsRequired();
+        });
+
+        builder.Entity<ChairStateVersion>(e =>
+        {
+            e.HasKey(v => v.Id);
+            e.Property(v => v.Id).ValueGeneratedNever();
         });
 
         ApplySnakeCaseNames(builder);

@@ -62,3 +62,14 @@ public sealed class Hl7InboundMessage
     public int ObservationsStored { get; set; }
     public int ObservationsRejected { get; set; }
 }
+
+/// <summary>
+/// The single row counting changes to what the HL7 intake reads for its batches (monitors, sessions at chairs, MRNs,
+/// session steps not made by a monitor). Only database triggers move it (migration V14); the intake reads it with the
+/// audit head and reads the rest again only when it has moved.
+/// </summary>
+public sealed class ChairStateVersion
+{
+    public int Id { get; set; }
+    public long Version { get; set; }
+}

@@ -19,26 +19,31 @@ internal sealed record IntakeMonitor(string DeviceKey, Guid ChairId, string? Des
 /// <summary>How a message was answered before (its resend is answered the same way).</summary>
 internal sealed record IntakeAnswer(string SendingApplication, string SendingFacility, string ControlId, string AckCode, string? Error);
 
-/// <summary>What one intake batch reads before it files anything, all read under the audit chain's head lock.</summary>
-internal sealed record IntakeSnapshot(AuditHead Head, IReadOnlyList<IntakeAnswer> Answered, IReadOnlyList<IntakeMonitor> Monitors, IReadOnlyList<ChairSession> Sessions);
+/// <summary>What every intake batch reads first, under the audit chain's head lock.</summary>
+/// <param name="ChairStateVersion">The count of changes to monitors, sessions and their steps (<see cref="Data.ChairStateVersion"/>).</param>
+internal sealed record IntakeBatchRead(AuditHead Head, long ChairStateVersion, IReadOnlyList<IntakeAnswer> Answered);
+
+/// <summary>Registered monitors and the sessions in progress at their chairs, as of <paramref name="Version"/> of the chair state.</summary>
+internal sealed record IntakeChairs(long Version, IReadOnlyList<IntakeMonitor> Monitors, IReadOnlyList<ChairSession> Sessions);
 
 /// <summary>A session in progress at a chair, as the intake reads it: with its patient's MRN and the sequence of its last stored event.</summary>
 public sealed record ChairSession(Guid Id, Guid PatientId, Guid? ChairId, string Status, DateTimeOffset? CheckedInAt, DateTimeOffset ScheduledStart, string Mrn, int LastSequence);
 
 /// <summary>
-/// The HL7 intake's reads for one batch in one command: it takes the audit chain's head lock, reads the head, the
-/// earlier answers to the batch's control ids, the registered monitors among the batch's device keys, and the
-/// sessions in progress at those monitors' chairs (with the patient's MRN and the session's last event). On
-/// PostgreSQL that is one round trip instead of six; on SQLite it skips EF's query pipeline. Table names, column
-/// names and value conversions come from the EF model, so the statements read what EF writes.
+/// The HL7 intake's reads, in two commands. Every batch runs the first: it takes the audit chain's head lock, reads
+/// the head, the chair state's version and the earlier answers to the batch's control ids. The second, run only when
+/// the version has moved since the intake last read it (or the batch names a monitor it has not looked up), reads the
+/// registered monitors among the device keys and the sessions in progress at their chairs (with the patient's MRN and
+/// the session's last event). On PostgreSQL each is one round trip; on SQLite they skip EF's query pipeline. Table
+/// names, column names and value conversions come from the EF model, so the statements read what EF writes.
 /// </summary>
 internal sealed class IntakeReads
 {
     private readonly Col _answerApp, _answerFacility, _answerControl, _answerAck, _answerError;
     private readonly Col _deviceKey, _deviceChair, _deviceDescription, _deviceActive;
     private readonly Col _sessionId, _sessionPatient, _sessionChair, _sessionStatus, _sessionCheckedIn, _sessionScheduled;
-    private readonly Col _patientId, _patientMrn, _eventSession, _eventSequence;
-    private readonly string _messages, _devices, _sessions, _patients, _events;
+    private readonly Col _patientId, _patientMrn, _eventSession, _eventSequence, _stateId, _stateVersion;
+    private readonly string _messages, _devices, _sessions, _patients, _events, _states;
 
     private IntakeReads(DbContext db)
     {
@@ -69,6 +74,9 @@ internal sealed class IntakeReads
         _events = T<SessionEventRow>();
         _eventSession = C<SessionEventRow>(nameof(SessionEventRow.SessionId));
         _eventSequence = C<SessionEventRow>(nameof(SessionEventRow.Sequence));
+        _states = T<ChairStateVersion>();
+        _stateId = C<ChairStateVersion>(nameof(ChairStateVersion.Id));
+        _stateVersion = C<ChairStateVersion>(nameof(ChairStateVersion.Version));
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<IModel, IntakeReads> ByModel = new();
@@ -80,41 +88,31 @@ internal sealed class IntakeReads
         return ByModel.GetOrAdd(db.Model, _ => new IntakeReads(db));
     }
 
-    /// <summary>The command's text for PostgreSQL and for SQLite (the same for every batch, built once).</summary>
-    private string? _postgresText, _sqliteText;
+    /// <summary>The commands' texts for PostgreSQL and for SQLite (the same for every batch, built once).</summary>
+    private string? _postgresBatch, _sqliteBatch, _postgresChairs, _sqliteChairs;
 
     /// <summary>
-    /// Runs the reads in the context's transaction, begun with <see cref="AuditTrail.BeginForHeadLockAsync"/>: the
-    /// command's first statement takes the head lock. With <paramref name="prepared"/>, the command stays prepared on
-    /// the connection for the next batch.
+    /// What every batch reads, in the context's transaction begun with <see cref="AuditTrail.BeginForHeadLockAsync"/>:
+    /// the command takes the head lock before it reads anything, then reads the head, the chair state's version and the
+    /// earlier answers to the batch's control ids. With <paramref name="prepared"/>, the command stays prepared on the
+    /// connection for the next batch.
     /// </summary>
-    public async Task<IntakeSnapshot> ReadAsync(
-        DbContext db, IReadOnlyCollection<string> controlIds, IReadOnlyCollection<string> deviceKeys, IReadOnlyCollection<string> statuses, DateTimeOffset since,
-        CancellationToken ct, PreparedCommands? prepared = null)
+    public async Task<IntakeBatchRead> ReadBatchAsync(DbContext db, IReadOnlyCollection<string> controlIds, CancellationToken ct, PreparedCommands? prepared = null)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("The intake reads under the audit head lock: begin a transaction first.");
-        var connection = db.Database.GetDbConnection();
-        var postgres = connection is NpgsqlConnection;
-        var text = postgres ? _postgresText ??= Text(postgres: true) : _sqliteText ??= Text(postgres: false);
+        var (connection, transaction, postgres) = Open(db);
+        var text = postgres ? _postgresBatch ??= BatchText(postgres: true) : _sqliteBatch ??= BatchText(postgres: false);
         await using var lease = PreparedCommands.Use(prepared, connection, transaction, text);
         var command = lease.Command;
         if (lease.IsNew)
         {
             command.Parameters.Add(List(command, "@c"));
-            command.Parameters.Add(List(command, "@k"));
-            command.Parameters.Add(List(command, "@s"));
-            command.Parameters.Add(_deviceActive.Parameter(command, "@active", true));
-            command.Parameters.Add(_sessionScheduled.Parameter(command, "@since", since));
+            await PrepareAsync(command, prepared, ct);
         }
 
         // A kept command keeps its parameters and takes this batch's values: a command prepared by Npgsql binds the
         // parameter objects it was prepared with, so replacing them would send the old values.
         command.Parameters[0].Value = ListValue(postgres, controlIds);
-        command.Parameters[1].Value = ListValue(postgres, deviceKeys);
-        command.Parameters[2].Value = ListValue(postgres, statuses);
-        command.Parameters[4].Value = _sessionScheduled.ProviderValue(since);
 
         await using var reader = await command.ExecuteReaderAsync(ct);
         // The head lock (an UPDATE) has no result set: the first one is the head.
@@ -123,6 +121,8 @@ internal sealed class IntakeReads
             throw new InvalidOperationException("The audit chain has no head row.");
         }
         var head = new AuditHead(reader.GetInt64(0), reader.GetString(1));
+        await reader.NextResultAsync(ct);
+        var version = await VersionAsync(reader, ct);
 
         await reader.NextResultAsync(ct);
         var answered = new List<IntakeAnswer>();
@@ -131,6 +131,37 @@ internal sealed class IntakeReads
             answered.Add(new IntakeAnswer(_answerApp.Read<string>(reader, 0)!, _answerFacility.Read<string>(reader, 1)!, _answerControl.Read<string>(reader, 2)!,
                 _answerAck.Read<string>(reader, 3)!, _answerError.Read<string>(reader, 4)));
         }
+        return new IntakeBatchRead(head, version, answered);
+    }
+
+    /// <summary>
+    /// The registered monitors among <paramref name="deviceKeys"/> and the sessions in progress at their chairs (with
+    /// the patient's MRN and the session's last step), with the chair state's version they belong to; read in the same
+    /// transaction, after <see cref="ReadBatchAsync"/>.
+    /// </summary>
+    public async Task<IntakeChairs> ReadChairsAsync(
+        DbContext db, IReadOnlyCollection<string> deviceKeys, IReadOnlyCollection<string> statuses, DateTimeOffset since, CancellationToken ct, PreparedCommands? prepared = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var (connection, transaction, postgres) = Open(db);
+        var text = postgres ? _postgresChairs ??= ChairsText(postgres: true) : _sqliteChairs ??= ChairsText(postgres: false);
+        await using var lease = PreparedCommands.Use(prepared, connection, transaction, text);
+        var command = lease.Command;
+        if (lease.IsNew)
+        {
+            command.Parameters.Add(List(command, "@k"));
+            command.Parameters.Add(List(command, "@s"));
+            command.Parameters.Add(_deviceActive.Parameter(command, "@active", true));
+            command.Parameters.Add(_sessionScheduled.Parameter(command, "@since", since));
+            await PrepareAsync(command, prepared, ct);
+        }
+
+        command.Parameters[0].Value = ListValue(postgres, deviceKeys);
+        command.Parameters[1].Value = ListValue(postgres, statuses);
+        command.Parameters[3].Value = _sessionScheduled.ProviderValue(since);
+
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var version = await VersionAsync(reader, ct);
 
         await reader.NextResultAsync(ct);
         var monitors = new List<IntakeMonitor>();
@@ -153,35 +184,86 @@ internal sealed class IntakeReads
                 _patientMrn.Read<string>(reader, 6)!,
                 reader.IsDBNull(7) ? 0 : Convert.ToInt32(reader.GetValue(7), CultureInfo.InvariantCulture)));
         }
-        return new IntakeSnapshot(head, answered, monitors, sessions);
+        return new IntakeChairs(version, monitors, sessions);
     }
 
     /// <summary>
-    /// The statements. A list of values goes as one parameter, so the text is the same for every batch: PostgreSQL
-    /// (whose connections prepare repeated statements, see <see cref="DatabaseSettings"/>) gets an array, SQLite a JSON
-    /// array read with json_each (its index on the column is still used).
+    /// A PostgreSQL command kept for the next batches is prepared on the server, each of its statements: left to
+    /// Npgsql's automatic preparation, its reads ran unprepared and were parsed and planned again for every batch.
     /// </summary>
-    private string Text(bool postgres)
+    private static async Task PrepareAsync(DbCommand command, PreparedCommands? prepared, CancellationToken ct)
     {
-        foreach (var column in new[] { _answerControl, _deviceKey, _sessionStatus })
+        if (prepared is not null && command is NpgsqlCommand)
         {
-            if (column.Mapping.Converter is not null || column.Property.ClrType != typeof(string))
-            {
-                throw new InvalidOperationException($"{column.Name} is listed as plain text, but the model converts it.");
-            }
+            await command.PrepareAsync(ct);
         }
+    }
 
-        string In(string columnSql, string parameter) => postgres ? $"{columnSql} = ANY({parameter})" : $"{columnSql} IN (SELECT value FROM json_each({parameter}))";
+    private static (DbConnection Connection, DbTransaction Transaction, bool Postgres) Open(DbContext db)
+    {
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("The intake reads under the audit head lock: begin a transaction first.");
+        var connection = db.Database.GetDbConnection();
+        return (connection, transaction, connection is NpgsqlConnection);
+    }
+
+    /// <summary>Reads the chair state's version, the current result set of <paramref name="reader"/>.</summary>
+    private async Task<long> VersionAsync(DbDataReader reader, CancellationToken ct)
+    {
+        if (!await reader.ReadAsync(ct))
+        {
+            throw new InvalidOperationException("The chair state has no version row.");
+        }
+        return _stateVersion.Read<long>(reader, 0);
+    }
+
+    private string VersionSql => $"SELECT {_stateVersion.Name} FROM {_states} WHERE {_stateId.Name} = 1";
+
+    /// <summary>
+    /// The statements every batch runs. A list of values goes as one parameter, so the text is the same for every
+    /// batch: PostgreSQL (whose connections prepare repeated statements, see <see cref="DatabaseSettings"/>) gets an
+    /// array, SQLite a JSON array read with json_each (its index on the column is still used).
+    /// </summary>
+    private string BatchText(bool postgres)
+    {
+        Plain(_answerControl);
         var text = new StringBuilder(1024);
+        if (postgres)
+        {
+            // These reads go by primary key or through the resend index whatever the values (see below), so their
+            // plans are made once per connection rather than for each batch; the connection's default, planning for
+            // the values, comes back for the chair reads and for everything after the transaction.
+            text.Append("SET LOCAL plan_cache_mode = force_generic_plan;\n");
+        }
         text.Append(AuditTrail.HeadLockSql).Append(";\n");
         text.Append(AuditTrail.HeadReadSql).Append(";\n");
+        text.Append(VersionSql).Append(";\n");
         var answers = $"SELECT {_answerApp.Name}, {_answerFacility.Name}, {_answerControl.Name}, {_answerAck.Name}, {_answerError.Name} FROM {_messages}";
         text.Append(postgres
             // One index probe per control id, whatever the table's statistics say: with "= ANY" and no statistics yet
             // (a new or fast-growing table, before autovacuum's next analyze) PostgreSQL scans the whole message log.
-            ? $"SELECT m.* FROM unnest(@c) AS c(id) CROSS JOIN LATERAL ({answers} WHERE {_answerControl.Name} = c.id OFFSET 0) m;\n"
-            : $"{answers} WHERE {In(_answerControl.Name, "@c")};\n");
-        var registered = $"{_deviceActive.Name} = @active AND {In(_deviceKey.Name, "@k")}";
+            ? $"SELECT m.* FROM unnest(@c) AS c(id) CROSS JOIN LATERAL ({answers} WHERE {_answerControl.Name} = c.id OFFSET 0) m"
+            : $"{answers} WHERE {In(postgres, _answerControl.Name, "@c")}");
+        if (postgres)
+        {
+            AfterReads(text);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The chair reads: the version, the registered monitors among the keys, the sessions in progress at their chairs.</summary>
+    private string ChairsText(bool postgres)
+    {
+        Plain(_deviceKey);
+        Plain(_sessionStatus);
+        var text = new StringBuilder(1024);
+        if (postgres)
+        {
+            // Planned for their values: which statuses and times select few sessions depends on the table's statistics.
+            text.Append("SET LOCAL plan_cache_mode = force_custom_plan;\n");
+        }
+        text.Append(VersionSql).Append(";\n");
+        var registered = $"{_deviceActive.Name} = @active AND {In(postgres, _deviceKey.Name, "@k")}";
         text.Append(CultureInfo.InvariantCulture, $"SELECT {_deviceKey.Name}, {_deviceChair.Name}, {_deviceDescription.Name} FROM {_devices} WHERE {registered};\n");
 
         // The rule of ChairOccupancy.InProgress: a patient at the chair, checked in (or booked) within the visit window.
@@ -189,20 +271,36 @@ internal sealed class IntakeReads
             $"SELECT s.{_sessionId.Name}, s.{_sessionPatient.Name}, s.{_sessionChair.Name}, s.{_sessionStatus.Name}, s.{_sessionCheckedIn.Name}, s.{_sessionScheduled.Name}, p.{_patientMrn.Name}, ")
             .Append(CultureInfo.InvariantCulture, $"(SELECT MAX(e.{_eventSequence.Name}) FROM {_events} e WHERE e.{_eventSession.Name} = s.{_sessionId.Name}) ")
             .Append(CultureInfo.InvariantCulture, $"FROM {_sessions} s JOIN {_patients} p ON p.{_patientId.Name} = s.{_sessionPatient.Name} ")
-            .Append(CultureInfo.InvariantCulture, $"WHERE {In("s." + _sessionStatus.Name, "@s")} AND COALESCE(s.{_sessionCheckedIn.Name}, s.{_sessionScheduled.Name}) >= @since ")
+            .Append(CultureInfo.InvariantCulture, $"WHERE {In(postgres, "s." + _sessionStatus.Name, "@s")} AND COALESCE(s.{_sessionCheckedIn.Name}, s.{_sessionScheduled.Name}) >= @since ")
             .Append(CultureInfo.InvariantCulture, $"AND s.{_sessionChair.Name} IN (SELECT {_deviceChair.Name} FROM {_devices} WHERE {registered})");
         if (postgres)
         {
-            // The reads above are planned for their values (the connection's plan_cache_mode, see DatabaseSettings);
-            // for the rest of this transaction, the inserts, PostgreSQL's own plan caching applies: each inserted row's
-            // foreign-key check is a saved plan that would otherwise be planned again for every row (a third of the
-            // server's time per batch in the bench). The setting ends with the transaction.
-            text.Append(";\nSET LOCAL plan_cache_mode = auto");
-            // The commit does not wait for the log to reach the disk: the intake acknowledges nothing before
-            // PostgresWalFlush has flushed the log past it, and meanwhile its writer files the next batch.
-            text.Append(";\nSET LOCAL synchronous_commit = off");
+            AfterReads(text);
         }
         return text.ToString();
+    }
+
+    private static string In(bool postgres, string columnSql, string parameter) =>
+        postgres ? $"{columnSql} = ANY({parameter})" : $"{columnSql} IN (SELECT value FROM json_each({parameter}))";
+
+    private static void Plain(Col column)
+    {
+        if (column.Mapping.Converter is not null || column.Property.ClrType != typeof(string))
+        {
+            throw new InvalidOperationException($"{column.Name} is listed as plain text, but the model converts it.");
+        }
+    }
+
+    /// <summary>PostgreSQL: how the rest of the transaction, the inserts, is planned and committed.</summary>
+    private static void AfterReads(StringBuilder text)
+    {
+        // For the rest of this transaction, the inserts, PostgreSQL's own plan caching applies: each inserted row's
+        // foreign-key check is a saved plan that would otherwise be planned again for every row (a third of the
+        // server's time per batch in the bench). The setting ends with the transaction.
+        text.Append(";\nSET LOCAL plan_cache_mode = auto");
+        // The commit does not wait for the log to reach the disk: the intake acknowledges nothing before
+        // PostgresWalFlush has flushed the log past it, and meanwhile its writer files the next batch.
+        text.Append(";\nSET LOCAL synchronous_commit = off");
     }
 
     /// <summary>A list of text values as one parameter (its value is set per batch with <see cref="ListValue"/>).</summary>

@@ -58,6 +58,75 @@ public sealed class VitalsIntake(
     /// </summary>
     private readonly Dictionary<Guid, RebuiltSession> _rebuilt = [];
 
+    /// <summary>
+    /// The monitors and sessions at chairs the writer last read, with the chair state's version they belong to, kept
+    /// from batch to batch and read again only when the version has moved (<see cref="ChairStateVersion"/>: the database
+    /// counts every change to monitors, sessions, MRNs and session steps other than the intake's own), when a batch
+    /// names a monitor not looked up yet, or after a failed batch (null then). Only the writer touches it.
+    /// </summary>
+    private ChairsKept? _chairs;
+
+    /// <summary>Most device keys kept looked up (registered or not); past it, a read asks for the batch's keys only.</summary>
+    private const int MaxKeptKeys = 4096;
+
+    /// <summary>How much earlier than a batch needs the sessions are read, so the next batches can use them too.</summary>
+    private static readonly TimeSpan SinceMargin = TimeSpan.FromMinutes(10);
+
+    /// <summary>What <see cref="IntakeReads.ReadChairsAsync"/> returned, for the keys asked (null: not registered).</summary>
+    private sealed class ChairsKept(long version, DateTimeOffset since)
+    {
+        public long Version { get; } = version;
+
+        /// <summary>The sessions are those in progress since this time (a batch that needs earlier ones reads again).</summary>
+        public DateTimeOffset Since { get; } = since;
+
+        public Dictionary<string, IntakeMonitor?> Monitors { get; } = new(StringComparer.Ordinal);
+
+        public List<ChairSession> Sessions { get; } = [];
+
+        public bool Covers(long version, IEnumerable<string> keys, DateTimeOffset since) =>
+            Version == version && since >= Since && keys.All(Monitors.ContainsKey);
+
+        /// <summary>The intake stored a step of this session itself: what a new read would now say its last step is.</summary>
+        public void Stepped(Guid sessionId, int lastSequence)
+        {
+            var i = Sessions.FindIndex(s => s.Id == sessionId);
+            if (i >= 0)
+            {
+                Sessions[i] = Sessions[i] with { LastSequence = lastSequence };
+            }
+        }
+    }
+
+    /// <summary>The kept monitors and sessions if still current for this batch, else read again (in this transaction).</summary>
+    private async Task<ChairsKept> ChairsAsync(ClinicDbContext db, IntakeReads reads, long version, IReadOnlySet<string> keys, DateTimeOffset earliest, CancellationToken ct)
+    {
+        if (_chairs is { } kept && kept.Covers(version, keys, earliest))
+        {
+            return kept;
+        }
+        // Every key looked up before is asked again with the batch's, so that the monitors that take turns in batches
+        // are all found in one read.
+        var asked = new HashSet<string>(keys, StringComparer.Ordinal);
+        if (_chairs is { } before && before.Monitors.Count + asked.Count <= MaxKeptKeys)
+        {
+            asked.UnionWith(before.Monitors.Keys);
+        }
+        var since = earliest - SinceMargin;
+        var read = await reads.ReadChairsAsync(db, asked, SessionsAtChair, since, ct, _writerCommands);
+        var chairs = new ChairsKept(read.Version, since);
+        foreach (var key in asked)
+        {
+            chairs.Monitors[key] = null;
+        }
+        foreach (var monitor in read.Monitors)
+        {
+            chairs.Monitors[monitor.DeviceKey] = monitor;
+        }
+        chairs.Sessions.AddRange(read.Sessions);
+        return chairs;
+    }
+
     /// <summary>The writer's context, kept open from batch to batch (<see cref="WriterContextAsync"/>); null after a failed batch.</summary>
     private ClinicDbContext? _writerDb;
 
@@ -254,6 +323,7 @@ public sealed class VitalsIntake(
             // The connection may be broken and the change tracker may hold the failed batch's rows: the next batch
             // starts on a new context and connection.
             _writerDb = null;
+            _chairs = null;
             _writerCommands.Dispose();
             await db.DisposeAsync();
             throw;
@@ -324,15 +394,16 @@ public sealed class VitalsIntake(
         var keysOf = batch.Select(p => DeviceKeys(p.Mapped.Accepted.Select(o => o.Device).FirstOrDefault() ?? DeviceFrom(p.Message))).ToList();
         var allKeys = keysOf.SelectMany(k => k).ToHashSet();
         var earliest = ChairOccupancy.InProgressSince(batch.Min(p => p.ReceivedAt), sessions);
-        var read = await IntakeReads.For(db).ReadAsync(db, controlIds, allKeys, SessionsAtChair, earliest, ct, _writerCommands);
+        var reads = IntakeReads.For(db);
+        var read = await reads.ReadBatchAsync(db, controlIds, ct, _writerCommands);
+        var chairs = await ChairsAsync(db, reads, read.ChairStateVersion, allKeys, earliest, ct);
         var senders = batch.Select(p => Truncate(Designator(p.Message.Header.SendingApplication), 227)).ToHashSet();
         var facilities = batch.Select(p => Truncate(Designator(p.Message.Header.SendingFacility), 227)).ToHashSet();
         var answered = read.Answered
             .Where(m => senders.Contains(m.SendingApplication) && facilities.Contains(m.SendingFacility))
             .ToDictionary(m => (m.SendingApplication, m.SendingFacility, m.ControlId), m => (m.AckCode, m.Error));
-        var monitors = read.Monitors;
         // Each session comes with the sequence of its last stored event, to tell whether a kept rebuilt session is current.
-        var atChairs = read.Sessions;
+        var atChairs = chairs.Sessions;
 
         var outcomes = new List<(Pending, string)>(batch.Count);
         var logs = new List<Hl7InboundMessage>(batch.Count);
@@ -358,7 +429,7 @@ public sealed class VitalsIntake(
             }
 
             var keys = keysOf[i];
-            var chosen = keys.Select(k => monitors.FirstOrDefault(m => m.DeviceKey == k)).FirstOrDefault(m => m is not null);
+            var chosen = keys.Select(k => chairs.Monitors.GetValueOrDefault(k)).FirstOrDefault(m => m is not null);
             Hl7Error? refusal = null;
             ChairSession? session = null;
             if (chosen is null)
@@ -486,8 +557,12 @@ public sealed class VitalsIntake(
             if (_rebuilt.TryGetValue(id, out var kept))
             {
                 kept.Loaded.Events.Clear(); // the rebuilt session is kept; the event rows are not needed again
+                chairs.Stepped(id, kept.Loaded.LastSequence);
             }
         }
+        // What was read (or kept) stays for the next batch; if this batch changed a session itself (its status), the
+        // version has moved and the next batch reads again.
+        _chairs = chairs;
         foreach (var (controlId, reason) in refused)
         {
             LogRefused(logger, controlId, reason);
