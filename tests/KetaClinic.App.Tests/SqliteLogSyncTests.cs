@@ -29,7 +29,7 @@ public sealed class SqliteLogSyncTests
             File = System.IO.File.ResolveLinkTarget($"/proc/self/fd/{handle.DangerousGetHandle()}", returnFinalTarget: false)?.FullName;
             Entered.TrySetResult();
             Go.Wait(TimeSpan.FromMinutes(1));
-            RandomAccess.FlushToDisk(handle);
+            FileSync.DataToDisk(handle);
         }
     }
 
@@ -120,7 +120,7 @@ public sealed class SqliteLogSyncTests
                 {
                     throw new IOException("simulated write-back failure");
                 }
-                RandomAccess.FlushToDisk(handle);
+                FileSync.DataToDisk(handle);
             },
         };
 

@@ -13,7 +13,8 @@ namespace KetaClinic.App.Data;
 /// Why this is as safe as synchronous=FULL for what is acknowledged: SQLite in WAL mode writes each commit's pages and
 /// its commit frame to the log file; FULL differs from NORMAL only in syncing the log at the end of each commit. An
 /// fsync of the same file (from any descriptor: the kernel flushes the file, not the descriptor) after the commit has
-/// returned therefore makes that commit, and all before it, survive a power loss. Checkpoints sync the log before
+/// returned therefore makes that commit, and all before it, survive a power loss. On Linux the sync is an fdatasync
+/// (<see cref="FileSync.DataToDisk"/>), which flushes the data and the size needed to read it back. Checkpoints sync the log before
 /// copying it into the database and sync the database afterwards, in either mode, so a log restarted from its first
 /// frame never overwrites anything not yet in the database file.
 ///
@@ -38,8 +39,8 @@ public sealed class SqliteLogSync : IDisposable
     private long _syncs;
     private volatile Exception? _failure;
 
-    /// <summary>What flushes the log file to disk (<see cref="RandomAccess.FlushToDisk"/>; tests put a gate in front of it).</summary>
-    internal Action<SafeFileHandle> Flush { get; init; } = RandomAccess.FlushToDisk;
+    /// <summary>What flushes the log file to disk (<see cref="FileSync.DataToDisk"/>; tests put a gate in front of it).</summary>
+    internal Action<SafeFileHandle> Flush { get; init; } = FileSync.DataToDisk;
 
     public SqliteLogSync(string connectionString)
     {

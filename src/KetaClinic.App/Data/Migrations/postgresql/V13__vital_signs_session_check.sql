@@ -13,14 +13,15 @@ LANGUAGE plpgsql AS $$
 DECLARE
     orphan record;
 BEGIN
-    PERFORM 1 FROM treatment_sessions s
-    WHERE s.id IN (SELECT DISTINCT n.session_id FROM vital_signs_new n)
-    FOR KEY SHARE OF s;
-
+    -- Each session named is read and locked once, then every row is matched against them (no session: no match).
+    WITH named AS MATERIALIZED (
+        SELECT s.id, s.patient_id FROM treatment_sessions s
+        WHERE s.id IN (SELECT n.session_id FROM vital_signs_new n)
+        FOR KEY SHARE OF s
+    )
     SELECT n.id, n.session_id, n.patient_id INTO orphan
     FROM vital_signs_new n
-    WHERE n.session_id IS NULL
-       OR NOT EXISTS (SELECT 1 FROM treatment_sessions s WHERE s.id = n.session_id AND s.patient_id = n.patient_id)
+    WHERE NOT EXISTS (SELECT 1 FROM named s WHERE s.id = n.session_id AND s.patient_id = n.patient_id)
     LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'vital sign % names session % and patient %, but no such session of that patient exists',
