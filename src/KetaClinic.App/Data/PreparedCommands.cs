@@ -14,10 +14,48 @@ public sealed class PreparedCommands : IDisposable
     public const int MaxCommands = 32;
 
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SQLitePCL.sqlite3_stmt> _sqliteStatements = new(StringComparer.Ordinal);
     private DbConnection? _connection;
 
-    /// <summary>How many commands are kept now.</summary>
-    public int Count => _commands.Count;
+    /// <summary>How many commands and SQLite statements are kept now.</summary>
+    public int Count => _commands.Count + _sqliteStatements.Count;
+
+    /// <summary>
+    /// A statement compiled by SQLite itself on <paramref name="connection"/>, for a writer that binds and steps it
+    /// directly (see <see cref="RowInserts"/>); kept and finalized like the commands.
+    /// </summary>
+    public SQLitePCL.sqlite3_stmt SqliteStatement(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        if (!ReferenceEquals(connection, _connection) || Count >= MaxCommands && !_sqliteStatements.ContainsKey(sql))
+        {
+            Clear();
+            _connection = connection;
+        }
+
+        if (!_sqliteStatements.TryGetValue(sql, out var statement))
+        {
+            statement = PrepareSqlite(connection, sql);
+            _sqliteStatements[sql] = statement;
+        }
+
+        return statement;
+    }
+
+    /// <summary>Compiles <paramref name="sql"/> on the connection's SQLite handle; the caller finalizes it (Dispose).</summary>
+    public static SQLitePCL.sqlite3_stmt PrepareSqlite(Microsoft.Data.Sqlite.SqliteConnection connection, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var result = SQLitePCL.raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement);
+        if (result != SQLitePCL.raw.SQLITE_OK)
+        {
+            statement?.Dispose();
+            Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(result, connection.Handle);
+        }
+
+        return statement ?? throw new InvalidOperationException($"SQLite compiled no statement from: {sql}");
+    }
 
     /// <summary>
     /// The command for <paramref name="sql"/> on <paramref name="connection"/>, in <paramref name="transaction"/>;
@@ -27,7 +65,7 @@ public sealed class PreparedCommands : IDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
-        if (!ReferenceEquals(connection, _connection) || _commands.Count >= MaxCommands && !_commands.ContainsKey(sql))
+        if (!ReferenceEquals(connection, _connection) || Count >= MaxCommands && !_commands.ContainsKey(sql))
         {
             Clear();
             _connection = connection;
@@ -82,6 +120,12 @@ public sealed class PreparedCommands : IDisposable
         }
 
         _commands.Clear();
+        foreach (var statement in _sqliteStatements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _sqliteStatements.Clear();
         _connection = null;
     }
 
