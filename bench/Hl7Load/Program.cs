@@ -100,7 +100,7 @@ internal static class Program
             var board = await BoardLatency.MeasureAsync(httpUrl, hl7Port, alertChairs, () => DriveSteadyAsync(hl7Port, options), options.AlertProbes);
             var stored = await CountStoredAsync(provider, connection);
             return new BenchResult(provider, runs.Max, runs.Steady, board, $"{stored.Messages} messages answered AA in the log, {stored.Vitals} vital signs stored"
-                + (provider == "postgresql" ? $"; server fsync={await ServerSettingAsync(connection, "fsync")}, synchronous_commit={await ServerSettingAsync(connection, "synchronous_commit")}; the intake commits without waiting and ACKs after a log flush" : "; SQLite WAL; the intake commits with synchronous=NORMAL and ACKs after an fsync of the log"));
+                + (provider == "postgresql" ? $"; server fsync={await ServerSettingAsync(connection, "fsync")}, synchronous_commit={await ServerSettingAsync(connection, "synchronous_commit")}; the intake commits without waiting and ACKs after a log flush" : "; SQLite WAL; the intake commits with synchronous=NORMAL and ACKs after a sync of the log (fdatasync on Linux)"));
         }
         finally
         {
