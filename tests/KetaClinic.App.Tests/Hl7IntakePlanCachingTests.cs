@@ -10,9 +10,10 @@ using Npgsql;
 namespace KetaClinic.App.Tests;
 
 /// <summary>
-/// PostgreSQL: the intake's reads are planned for their values (the connection's plan_cache_mode), while its inserts,
-/// whose foreign-key checks run a saved plan for every row, use PostgreSQL's own plan caching, for that transaction only.
-/// The resend lookup goes through the index even when the message log has no statistics yet.
+/// PostgreSQL: the intake's connection keeps planning statements for their values (its plan_cache_mode), while its
+/// transaction sets other modes for itself (a plan kept for the reads that go by key, PostgreSQL's own plan caching
+/// for the inserts), ended by the commit. The resend lookup goes through the index even when the message log has no
+/// statistics yet, with the plan it gets.
 /// </summary>
 public sealed class Hl7IntakePlanCachingTests
 {

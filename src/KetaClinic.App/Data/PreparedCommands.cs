@@ -4,8 +4,10 @@ namespace KetaClinic.App.Data;
 
 /// <summary>
 /// Commands kept prepared on one open connection, for a writer that runs the same statements batch after batch (the
-/// HL7 intake): SQLite then compiles each statement once instead of once per batch. The commands belong to the
-/// connection they were made on; asked for another connection, the cache lets the old commands go first. Not thread-safe:
+/// HL7 intake): SQLite then compiles each statement once instead of once per batch, and PostgreSQL plans it once when
+/// the caller prepares it. Statements bound directly through SQLite (<see cref="SqliteStatement"/>) are kept the same
+/// way. They belong to the connection they were made on; asked for another connection, the cache lets the old ones go
+/// first. Not thread-safe:
 /// one writer owns it, and disposes it with its connection.
 /// </summary>
 public sealed class PreparedCommands : IDisposable

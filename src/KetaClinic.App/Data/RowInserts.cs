@@ -145,9 +145,6 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
     {
         private readonly Func<object, object?> _get = GetterOf(Property.PropertyInfo!);
 
-        /// <summary>The value as the entity holds it.</summary>
-        public object? ModelValue(object row) => _get(row);
-
         /// <summary>The value as the database stores it (after the model's value converter).</summary>
         public object? ProviderValue(object row)
         {
@@ -261,8 +258,9 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
 
     /// <summary>
     /// Binds one column's values on SQLite as Microsoft.Data.Sqlite binds a parameter made by the column's EF mapping
-    /// (the model's value converter is applied before): text, integers, reals, blobs, GUIDs as upper-case text (or
-    /// bytes where the mapping says blob), decimals and times in Microsoft.Data.Sqlite's text formats.
+    /// (the model's value converter is applied before, so times arrive as ticks): text, integers (and booleans and
+    /// enums), decimals in Microsoft.Data.Sqlite's text format, GUIDs as upper-case text. A column of any other type,
+    /// or a GUID the mapping stores as a blob, is refused when the table is first inserted into.
     /// </summary>
     private sealed class SqliteColumnBinder
     {
@@ -275,7 +273,7 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
 
         public static SqliteColumnBinder For(Column column) => For(column.ProviderType, SqliteTypeOf(column));
 
-        /// <summary>The SQLite type the column's mapping gives its parameters (it decides GUIDs and times).</summary>
+        /// <summary>The SQLite type the column's mapping gives its parameters (text or blob, for a GUID).</summary>
         private static Microsoft.Data.Sqlite.SqliteType SqliteTypeOf(Column column)
         {
             using var command = new Microsoft.Data.Sqlite.SqliteCommand();
@@ -290,7 +288,6 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
             {
                 type = Enum.GetUnderlyingType(type);
             }
-            var real = sqliteType == Microsoft.Data.Sqlite.SqliteType.Real;
             return new SqliteColumnBinder(type switch
             {
                 _ when type == typeof(string) => (s, i, v) => SQLitePCL.raw.sqlite3_bind_text(s, i, (string)v),
@@ -302,13 +299,8 @@ public sealed class RowInserts(PreparedCommands? prepared = null)
                         ulong u => unchecked((long)u),
                         _ => Convert.ToInt64(v, CultureInfo.InvariantCulture),
                     }),
-                _ when type == typeof(double) || type == typeof(float) => (s, i, v) => SQLitePCL.raw.sqlite3_bind_double(s, i, Convert.ToDouble(v, CultureInfo.InvariantCulture)),
                 _ when type == typeof(decimal) => (s, i, v) => SQLitePCL.raw.sqlite3_bind_text(s, i, ((decimal)v).ToString("0.0###########################", CultureInfo.InvariantCulture)),
-                _ when type == typeof(byte[]) => (s, i, v) => SQLitePCL.raw.sqlite3_bind_blob(s, i, (byte[])v),
-                _ when type == typeof(Guid) && sqliteType == Microsoft.Data.Sqlite.SqliteType.Blob => (s, i, v) => SQLitePCL.raw.sqlite3_bind_blob(s, i, ((Guid)v).ToByteArray()),
-                _ when type == typeof(Guid) => (s, i, v) => SQLitePCL.raw.sqlite3_bind_text(s, i, ((Guid)v).ToString().ToUpperInvariant()),
-                _ when type == typeof(DateTime) && !real => (s, i, v) => SQLitePCL.raw.sqlite3_bind_text(s, i, ((DateTime)v).ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture)),
-                _ when type == typeof(DateTimeOffset) && !real => (s, i, v) => SQLitePCL.raw.sqlite3_bind_text(s, i, ((DateTimeOffset)v).ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)),
+                _ when type == typeof(Guid) && sqliteType != Microsoft.Data.Sqlite.SqliteType.Blob => (s, i, v) => SQLitePCL.raw.sqlite3_bind_text(s, i, ((Guid)v).ToString().ToUpperInvariant()),
                 _ => throw new NotSupportedException($"Bulk inserts on SQLite do not bind {type.Name} values stored as {sqliteType}."),
             });
         }

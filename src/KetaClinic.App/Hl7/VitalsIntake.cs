@@ -18,8 +18,9 @@ namespace KetaClinic.App.Hl7;
 /// </summary>
 /// <remarks>
 /// Group commit: frames are parsed and mapped on their connections, then one writer files every message waiting
-/// at that moment in a single transaction (one read of the monitors and sessions, one audit chain update, one
-/// commit) and only then releases their ACKs, once the database's log holding the commit is on disk: the commit
+/// at that moment in a single transaction (one read of the audit head and the earlier answers, the monitors and
+/// sessions kept from the batch before unless they changed, one audit chain update, one commit) and only then
+/// releases their ACKs, once the database's log holding the commit is on disk: the commit
 /// itself does not wait for the disk (<see cref="SqliteLogSync"/>, <see cref="PostgresWalFlush"/>), so the writer files
 /// the next batch while the log is synced. Each monitor has one message in flight, so a batch holds at most one
 /// message per connection, and a lone message is filed at once. If a batch fails, its messages are filed one by
