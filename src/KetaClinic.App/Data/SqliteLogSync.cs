@@ -6,8 +6,8 @@ namespace KetaClinic.App.Data;
 /// <summary>
 /// Makes a SQLite writer's commits durable beside the writer rather than inside each commit: the writer commits with
 /// synchronous=NORMAL (the commit writes the log but does not wait for the disk) and asks <see cref="DurableAsync"/>
-/// before it acknowledges anything; that task completes once an fsync of the write-ahead log that began after the
-/// call has returned. Meanwhile the writer files its next batch, and one fsync covers every commit made before it.
+/// before it acknowledges anything; that task completes once a sync of the write-ahead log that began after the
+/// call has returned. Meanwhile the writer files its next batch, and one sync covers every commit made before it.
 /// </summary>
 /// <remarks>
 /// Why this is as safe as synchronous=FULL for what is acknowledged: SQLite in WAL mode writes each commit's pages and
@@ -51,7 +51,7 @@ public sealed class SqliteLogSync : IDisposable
         _thread.Start();
     }
 
-    /// <summary>How many fsyncs ran (each covers every request made before it began).</summary>
+    /// <summary>How many syncs ran (each covers every request made before it began).</summary>
     public long Syncs => Interlocked.Read(ref _syncs);
 
     /// <summary>Why the log could not be synced, once that has happened (nothing is reported durable after it).</summary>
